@@ -1,0 +1,66 @@
+# Two commands do all the set-up: `make serve` and `make test`.
+# Each creates .venv if needed and installs the locked dependencies only when
+# requirements.lock is newer than the last install.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Material's end-of-life notice about MkDocs 2 is noise for contributors.
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help serve test build lint format benchmark stale check-data snippets notebooks lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+serve: $(INSTALLED) ## Serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+test: $(INSTALLED) ## Run the whole test suite (lint, data, snippets, notebooks, builds)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+build: $(INSTALLED) ## Build the static site into site/
+	$(BIN)/mkdocs build --clean --site-dir site
+
+lint: $(INSTALLED) ## Lint and check formatting of scripts, snippets, tests and notebooks
+	$(BIN)/ruff check scripts snippets tests notebooks
+	$(BIN)/ruff format --check scripts snippets tests notebooks
+
+format: $(INSTALLED) ## Fix lint findings that ruff can fix, and format
+	$(BIN)/ruff check --fix scripts snippets tests notebooks
+	$(BIN)/ruff format scripts snippets tests notebooks
+
+benchmark: $(INSTALLED) ## Print build, snippet, notebook and site figures
+	$(BIN)/python -m scripts.benchmark
+
+stale: $(INSTALLED) ## List figures whose data is more than three years old
+	$(BIN)/python -m scripts.knowledge_base stale
+
+check-data: $(INSTALLED) ## Validate data/ and print every problem
+	$(BIN)/python -m scripts.knowledge_base check
+
+snippets: $(INSTALLED) ## Run every snippet fresh and compare with what the site shows
+	$(BIN)/python -m scripts.snippet_exec check
+
+notebooks: $(INSTALLED) ## Execute every project notebook fresh
+	$(BIN)/python -m scripts.notebooks check
+
+lock: $(BIN)/python ## Re-resolve requirements.in into requirements.lock
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
+
+clean: ## Remove the built site and generated content (keeps .venv)
+	rm -rf site build .pytest_cache .ruff_cache

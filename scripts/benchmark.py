@@ -1,0 +1,98 @@
+"""Print the figures that matter for contributors' patience and readers' bandwidth.
+
+Figures, not pass/fail: machines here are shared and noisy, so speed targets are
+reported, never asserted in tests. Run with ``make benchmark``.
+
+- build: cold (empty caches: every snippet and notebook executes) and warm (nothing
+  changed) wall-clock times of a full `mkdocs build`;
+- snippets: the check's cold time (all fresh, in parallel), its warm time (cache
+  look-ups only) and the five slowest snippets;
+- notebooks: execution time of each (from the cold build's cache misses);
+- site: total size, and the home page's weight (HTML plus the CSS and JS it loads).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def home_page_weight(site: Path) -> tuple[int, list[tuple[str, int]]]:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:src|href)="([^"#?]+\.(?:css|js))"', html)
+    parts = [("index.html", (site / "index.html").stat().st_size)]
+    for asset in dict.fromkeys(assets):
+        path = (site / asset).resolve()
+        if path.is_file():
+            parts.append((asset, path.stat().st_size))
+    return sum(size for _, size in parts), parts
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from scripts import snippet_exec
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        env = {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+        site = Path(tmp) / "site"
+        build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+        print("Build (mkdocs build --strict)")
+        cold = timed(build, env)
+        warm = timed(build, env)
+        print(f"  cold (empty caches)   {cold:7.1f} s")
+        print(f"  warm (nothing changed) {warm:6.1f} s")
+
+        paths = snippet_exec.discover()
+        os.environ["GUIDE_CACHE_DIR"] = env["GUIDE_CACHE_DIR"]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            results = list(pool.map(snippet_exec.execute, paths))
+        snippets_cold = time.perf_counter() - started
+        started = time.perf_counter()
+        for path in paths:
+            assert snippet_exec.cached(path) is not None, f"{path} missing from the cache after a build"
+        snippets_warm = time.perf_counter() - started
+        print(f"\nSnippets ({len(paths)} files, {os.cpu_count()} cores)")
+        print(f"  check, cold (all run fresh) {snippets_cold:6.1f} s")
+        print(f"  check, warm (cache look-ups) {snippets_warm:5.2f} s")
+        print("  slowest five:")
+        for result in sorted(results, key=lambda r: r.seconds, reverse=True)[:5]:
+            print(f"    {result.seconds:5.2f} s  {result.path}")
+
+        print("\nNotebooks (executed once per content change)")
+        from scripts import notebooks
+
+        for source in notebooks.sources():
+            out, seconds = notebooks.execute(source)
+            shutil.rmtree(out.parent, ignore_errors=True)
+            print(f"  {seconds:6.1f} s  {source.relative_to(ROOT)}")
+
+        total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        weight, parts = home_page_weight(site)
+        print("\nSite")
+        print(f"  total size on disk          {total / 1e6:6.1f} MB")
+        print(f"  home page (HTML + CSS + JS) {weight / 1e3:6.0f} KB uncompressed")
+        for name, size in parts:
+            print(f"    {size / 1e3:7.1f} KB  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

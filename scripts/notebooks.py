@@ -1,0 +1,205 @@
+"""Execute the project notebooks once per content change and publish them.
+
+Notebooks are stored as jupytext percent-format ``.py`` files in ``notebooks/`` (they
+diff and review like code). This module turns each into an executed ``.ipynb``:
+
+- in a child process with a per-notebook timeout (a hanging cell cannot hang the build);
+- with errors never allowed through: a failing cell fails naming the notebook, the cell
+  number and the line in the ``.py`` file;
+- cached by content (notebook source, this runner, the lock file, the Python version), so
+  a warm ``mkdocs build`` or ``serve`` does not re-execute unchanged notebooks.
+
+The site renders the executed copies with mkdocs-jupyter (``execute: false``).
+
+CLI::
+
+    python -m scripts.notebooks check [NAME ...]   # execute fresh (no cache), report per notebook
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.cache import cache_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+PUBLISH_DIR = ROOT / "build" / "notebooks"  # mirrors the site: projects/<name>.ipynb
+SITE_FOLDER = "projects"
+NOTEBOOK_TIMEOUT = 300  # seconds for a whole notebook
+CELL_TIMEOUT = 120  # seconds for one cell
+CELL_MARKER = re.compile(r"^# %%")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in IPython tracebacks
+
+
+class NotebookError(RuntimeError):
+    """A notebook that failed or timed out; the message names notebook and cell."""
+
+
+@dataclass(frozen=True)
+class Executed:
+    name: str
+    path: Path  # the executed .ipynb
+    seconds: float
+    cached: bool
+
+
+def sources() -> list[Path]:
+    return sorted(p for p in NOTEBOOKS_DIR.glob("*.py"))
+
+
+def cache_key(source: Path) -> str:
+    digest = hashlib.sha256(source.read_bytes())
+    for extra in (Path(__file__), ROOT / "requirements.lock"):
+        digest.update(extra.read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()[:32]
+
+
+def _cell_lines(source: Path) -> list[int]:
+    """Line number of each cell's marker in the .py file (cell i starts at lines[i])."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if CELL_MARKER.match(line)]
+
+
+def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, float]:
+    """Execute a notebook in a child process into a temporary .ipynb; return its path."""
+    rel = source.relative_to(ROOT).as_posix()
+    out = Path(tempfile.mkdtemp(prefix="nb-")) / f"{source.stem}.ipynb"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.notebooks", "_execute", str(source), str(out)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise NotebookError(
+            f"{rel}: did not finish within {timeout:g} s; a cell hangs or is too slow"
+        ) from None
+    if proc.returncode != 0:
+        marker = "NOTEBOOK FAILED: "
+        if marker in stderr:
+            raise NotebookError(stderr[stderr.index(marker) + len(marker) :].strip())
+        raise NotebookError(f"{rel}: the notebook process failed (exit {proc.returncode}):\n{stderr[-2000:]}")
+    return out, time.perf_counter() - started
+
+
+def _execute_in_child(source: Path, out: Path) -> int:
+    """Runs inside the child process: convert with jupytext, execute cell by cell."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    rel = source.relative_to(ROOT).as_posix()
+    notebook = jupytext.read(source, fmt="py:percent")
+    starts = _cell_lines(source)
+    with tempfile.TemporaryDirectory(prefix="nb-run-") as workdir:
+        client = NotebookClient(
+            notebook,
+            timeout=CELL_TIMEOUT,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": workdir}},
+        )
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except (CellExecutionError, CellTimeoutError) as exc:
+                    line = f", line {starts[index]} of {rel}" if index < len(starts) else ""
+                    reason = ANSI.sub("", str(exc)).strip().splitlines()
+                    summary = next((r for r in reversed(reason) if r.strip()), "error")
+                    print(
+                        f"NOTEBOOK FAILED: {rel}: cell {index + 1}{line} failed: {summary}\n"
+                        + "\n".join(reason[-25:]),
+                        file=sys.stderr,
+                    )
+                    return 1
+    # Execution counts and kernel timing metadata vary between runs; drop what we can.
+    for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    nbformat.write(notebook, out)
+    return 0
+
+
+def executed(source: Path, *, fresh: bool = False) -> Executed:
+    """The executed notebook: from the cache, or from a fresh run that (re)fills it."""
+    folder = cache_dir("notebooks")
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = folder / f"{source.stem}-{cache_key(source)}.ipynb"
+    if entry.exists() and not fresh:
+        return Executed(source.stem, entry, 0.0, cached=True)
+    out, seconds = execute(source)
+    os.replace(out, entry)
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return Executed(source.stem, entry, seconds, cached=False)
+
+
+def publish(jobs: int = 2) -> dict[str, Path]:
+    """Execute (or reuse) every notebook; return {site path: executed .ipynb on disk}.
+
+    Files are copied to build/notebooks/projects/<name>.ipynb only when their content
+    changed, so mkdocs-jupyter's render cache and live reload see stable files.
+    """
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(executed, sources()))
+    published = {}
+    for result in results:
+        target = PUBLISH_DIR / SITE_FOLDER / f"{result.name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != result.path.read_bytes():
+            shutil.copyfile(result.path, target)
+        published[f"{SITE_FOLDER}/{result.name}.ipynb"] = target
+    return published
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.notebooks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    child = sub.add_parser("_execute", help=argparse.SUPPRESS)
+    child.add_argument("source", type=Path)
+    child.add_argument("out", type=Path)
+    check_cmd = sub.add_parser("check", help="execute notebooks fresh and report")
+    check_cmd.add_argument("names", nargs="*")
+    args = parser.parse_args(argv)
+    if args.command == "_execute":
+        return _execute_in_child(args.source.resolve(), args.out)
+    chosen = [s for s in sources() if not args.names or s.stem in args.names]
+    failures = 0
+    for source in chosen:
+        try:
+            out, seconds = execute(source)
+            shutil.rmtree(out.parent, ignore_errors=True)
+            print(f"ok    {source.relative_to(ROOT)} ({seconds:.1f} s)")
+        except NotebookError as exc:
+            failures += 1
+            print(f"FAIL  {exc}", file=sys.stderr)
+    print(f"{len(chosen) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

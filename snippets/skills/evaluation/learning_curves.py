@@ -1,0 +1,84 @@
+"""Learning curves (score vs amount of training data) and validation curves (score vs
+model complexity) for diagnosing underfitting and overfitting.
+
+Run from the repo root: python snippets/skills/evaluation/learning_curves.py
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import make_moons
+from sklearn.model_selection import StratifiedKFold, learning_curve, validation_curve
+from sklearn.tree import DecisionTreeClassifier
+
+# --8<-- [start:learning-curve]
+# Two interleaved half-moons with overlapping noise: 800 rows, 2 features. The boundary
+# is curved, so a model needs some (but not unlimited) flexibility.
+X, y = make_moons(n_samples=800, noise=0.3, random_state=42)
+cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
+
+# Train on growing subsets and score on held-out folds. Two models:
+#   depth-1 tree   -> too simple (high bias): one straight cut; more data won't help.
+#   unlimited tree -> too flexible (high variance): perfect on training data, and the
+#                     gap to validation only closes slowly as data grows.
+models = {
+    "depth-1 tree (underfits)": DecisionTreeClassifier(max_depth=1, random_state=42),
+    "unlimited tree (overfits)": DecisionTreeClassifier(random_state=42),
+}
+fractions = np.array([0.1, 0.3, 0.6, 1.0])
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    sizes, train_scores, val_scores = learning_curve(
+        model, X, y, train_sizes=fractions, cv=cv, scoring="accuracy"
+    )
+    train_mean, val_mean = train_scores.mean(axis=1), val_scores.mean(axis=1)
+    print(f"{name}\n  rows   train    val    gap")
+    for n, tr, va in zip(sizes, train_mean, val_mean, strict=True):
+        print(f"  {n:4d}  {tr:6.3f}  {va:6.3f}  {tr - va:5.3f}")
+    ax.plot(sizes, train_mean, marker="o", label="training score")
+    ax.plot(sizes, val_mean, marker="o", label="validation score")
+    ax.fill_between(
+        sizes,
+        val_mean - val_scores.std(axis=1),
+        val_mean + val_scores.std(axis=1),
+        alpha=0.2,
+        color="tab:orange",
+    )
+    ax.set(title=name, xlabel="training rows", ylabel="accuracy")
+axes[0].legend(loc="lower right", fontsize=8)
+fig.suptitle("Learning curves")
+fig.tight_layout()
+plt.show()
+# Reading it: both lines low and close together -> get a better model or features,
+# not more data. A big gap that is still closing -> more data (or regularisation).
+# --8<-- [end:learning-curve]
+
+# --8<-- [start:validation-curve]
+# Same data, one model: vary one complexity knob (max_depth), cross-validate each.
+depths = np.array([1, 2, 3, 4, 6, 8, 12])
+train_scores, val_scores = validation_curve(
+    DecisionTreeClassifier(random_state=42),
+    X,
+    y,
+    param_name="max_depth",
+    param_range=depths,
+    cv=cv,
+    scoring="accuracy",
+)
+train_mean, val_mean = train_scores.mean(axis=1), val_scores.mean(axis=1)
+best = depths[int(np.argmax(val_mean))]
+
+print("depth  train    val")
+for d, tr, va in zip(depths, train_mean, val_mean, strict=True):
+    marker = "  <- best validation" if d == best else ""
+    print(f"{d:5d}  {tr:5.3f}  {va:5.3f}{marker}")
+print("left of the best depth: underfitting; right of it: overfitting")
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(depths, train_mean, marker="o", label="training score")
+ax.plot(depths, val_mean, marker="o", label="validation score")
+ax.axvline(best, color="grey", linestyle="--", label=f"best depth = {best}")
+ax.set(title="Validation curve: tree depth", xlabel="max_depth", ylabel="accuracy")
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+# --8<-- [end:validation-curve]

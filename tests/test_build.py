@@ -1,0 +1,82 @@
+"""The site builds in strict mode, and each kind of breakage fails the build naming the page.
+
+Each breakage is proven on a small fixture site built with the project's own
+mkdocs.yml (strict mode, validation rules, hooks), not hoped for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.build
+
+PAGE = "---\ntitle: {title}\ndescription: A fixture page.\n---\n\n# {title}\n\n{body}\n"
+
+
+def page(title: str, body: str = "Text.") -> str:
+    return PAGE.format(title=title, body=body)
+
+
+@pytest.mark.xdist_group("site")
+def test_real_site_builds_strict(built_site):
+    assert built_site.returncode == 0, built_site.output[-5000:]
+    assert (built_site.site_dir / "index.html").exists()
+
+
+def test_fixture_site_builds_when_nothing_is_broken(fixture_site):
+    result = fixture_site(
+        {
+            "index.md": page("Home", "See [the other page](other.md#a-section)."),
+            "other.md": page("Other", "## A section\n\nText."),
+        }
+    )
+    assert result.returncode == 0, result.output
+
+
+def test_dead_link_fails_naming_the_page(fixture_site):
+    result = fixture_site({"index.md": page("Home"), "guide.md": page("Guide", "See [missing](nowhere.md).")})
+    assert result.returncode != 0
+    assert "guide.md" in result.output and "nowhere.md" in result.output
+
+
+def test_missing_anchor_fails_naming_the_page(fixture_site):
+    result = fixture_site(
+        {
+            "index.md": page("Home", "See [a section](other.md#no-such-heading)."),
+            "other.md": page("Other", "## A section"),
+        }
+    )
+    assert result.returncode != 0
+    assert "index.md" in result.output and "no-such-heading" in result.output
+
+
+def test_page_left_out_of_nav_fails_naming_the_page(fixture_site):
+    result = fixture_site({"index.md": page("Home"), "orphan.md": page("Orphan")}, nav=["index.md"])
+    assert result.returncode != 0
+    assert "orphan.md" in result.output
+
+
+def test_missing_include_fails_naming_the_file(fixture_site):
+    body = '```python\n--8<-- "snippets/does/not/exist.py"\n```'
+    result = fixture_site({"index.md": page("Home", body)})
+    assert result.returncode != 0
+    assert "snippets/does/not/exist.py" in result.output
+
+
+def test_unknown_snippet_directive_fails_naming_page_and_line(fixture_site):
+    body = "<!-- snippet: snippets/does/not/exist.py -->"
+    result = fixture_site({"index.md": page("Home"), "guide.md": page("Guide", body)})
+    assert result.returncode != 0
+    assert "docs/guide.md line 8" in result.output and "does not exist" in result.output
+
+
+def test_unknown_table_fails_naming_page_and_table(fixture_site):
+    result = fixture_site({"index.md": page("Home", "<!-- table: no-such-table -->")})
+    assert result.returncode != 0
+    assert "docs/index.md line 8" in result.output and "no-such-table" in result.output
+
+
+def test_unknown_directive_kind_fails(fixture_site):
+    result = fixture_site({"index.md": page("Home", "<!-- tabel: roles-comparison -->")})
+    assert result.returncode != 0
+    assert "unknown directive 'tabel:'" in result.output

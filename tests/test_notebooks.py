@@ -1,0 +1,66 @@
+"""Project notebooks execute top to bottom with no error, and are stored diff-friendly."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import ROOT
+from scripts import notebooks
+
+SOURCES = notebooks.sources()
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_executes_without_errors(source):
+    try:
+        result = notebooks.executed(source, fresh=True)  # also warms the build's cache
+    except notebooks.NotebookError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    assert result.path.exists()
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_is_stored_as_jupytext_percent(source):
+    head = source.read_text(encoding="utf-8")[:600]
+    assert "format_name: percent" in head, (
+        f"{source.relative_to(ROOT)} must be a jupytext percent-format file"
+    )
+
+
+def test_no_ipynb_files_are_committed():
+    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert tracked.strip() == "", (
+        "Commit notebooks as jupytext percent .py files in notebooks/, not .ipynb:\n" + tracked
+    )
+
+
+def test_every_notebook_is_in_the_nav():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    missing = [s.stem for s in SOURCES if f"{notebooks.SITE_FOLDER}/{s.stem}.ipynb" not in nav]
+    assert not missing, f"add these notebooks to the Projects nav in mkdocs.yml: {missing}"
+
+
+def test_a_failing_cell_fails_naming_notebook_and_cell():
+    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    source = folder / "broken.py"
+    source.write_text(
+        "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent\n#     text_representation:\n"
+        "#       format_name: percent\n# ---\n\n"
+        "# %% [markdown]\n# A title\n\n"
+        "# %%\nx = 1\n\n"
+        "# %%\nraise ValueError('broken on purpose')\n",
+        encoding="utf-8",
+    )
+    try:
+        with pytest.raises(notebooks.NotebookError) as info:
+            notebooks.execute(source, timeout=120)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    message = str(info.value)
+    rel = source.relative_to(ROOT).as_posix()
+    assert rel in message and "cell 3" in message and "line 15" in message and "broken on purpose" in message
