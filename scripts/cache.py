@@ -15,3 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def cache_dir(name: str) -> Path:
     base = os.environ.get("GUIDE_CACHE_DIR")
     return (Path(base) if base else ROOT / "build" / "cache") / name
+
+
+# Snippets and notebooks run in parallel processes (one per core), so each runs its
+# numeric libraries single-threaded: no oversubscription on small machines, and float
+# reductions happen in the same order every run.
+SINGLE_THREADED = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+}

@@ -19,6 +19,7 @@ CLI::
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import re
@@ -32,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.cache import cache_dir
+from scripts.cache import SINGLE_THREADED, cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -41,6 +42,7 @@ SITE_FOLDER = "projects"
 NOTEBOOK_TIMEOUT = 300  # seconds for a whole notebook
 CELL_TIMEOUT = 120  # seconds for one cell
 CELL_MARKER = re.compile(r"^# %%")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in IPython tracebacks
 
 
@@ -82,7 +84,8 @@ def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, f
     proc = subprocess.Popen(
         [sys.executable, "-m", "scripts.notebooks", "_execute", str(source), str(out)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"},
+        # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
+        env={**os.environ, **SINGLE_THREADED, "PYTHONPATH": str(ROOT), "MPLBACKEND": INLINE_BACKEND},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -146,15 +149,21 @@ def _execute_in_child(source: Path, out: Path) -> int:
 
 
 def executed(source: Path, *, fresh: bool = False) -> Executed:
-    """The executed notebook: from the cache, or from a fresh run that (re)fills it."""
+    """The executed notebook: from the cache, or from a fresh run that (re)fills it.
+
+    A lock per notebook makes a concurrent build and test run wait for one execution
+    instead of running the same notebook twice on the same cores.
+    """
     folder = cache_dir("notebooks")
     folder.mkdir(parents=True, exist_ok=True)
     entry = folder / f"{source.stem}-{cache_key(source)}.ipynb"
-    if entry.exists() and not fresh:
-        return Executed(source.stem, entry, 0.0, cached=True)
-    out, seconds = execute(source)
-    os.replace(out, entry)
-    shutil.rmtree(out.parent, ignore_errors=True)
+    with open(folder / f"{source.stem}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if entry.exists() and not fresh:
+            return Executed(source.stem, entry, 0.0, cached=True)
+        out, seconds = execute(source)
+        os.replace(out, entry)
+        shutil.rmtree(out.parent, ignore_errors=True)
     return Executed(source.stem, entry, seconds, cached=False)
 
 

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.cache import cache_dir
+from scripts.cache import SINGLE_THREADED, cache_dir
 from scripts.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +124,7 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
     except SnippetFormatError as exc:
         raise SnippetError(str(exc)) from exc
     limit = timeout if timeout is not None else meta.timeout
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory(prefix="snippet-") as tmp:
         out = Path(tmp) / "result.json"
         started = time.perf_counter()

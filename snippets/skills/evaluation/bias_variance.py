@@ -65,7 +65,7 @@ ax1.legend(fontsize=8)
 ax2.plot(d, [r[3] for r in rows], marker="o", label="bias^2")
 ax2.plot(d, [r[4] for r in rows], marker="o", label="variance")
 ax2.set(title="Where test error comes from", xlabel="polynomial degree", ylabel="MSE")
-ax2.set_yscale("log")  # log scale: the values span six orders of magnitude
+ax2.set_yscale("log")  # log scale: values span several orders of magnitude
 ax2.legend(fontsize=8)
 for ax in (ax1, ax2):
     ax.set_xticks(d)

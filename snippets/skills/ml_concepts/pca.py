@@ -33,7 +33,7 @@ for i in [0, 1, 2, 3, 4, 9, 19, 29, 39]:
 for target in [0.80, 0.90, 0.95, 0.99]:
     needed = int(np.searchsorted(cumulative, target)) + 1
     print(f"components for {target:.0%} of the variance: {needed:2d} of 64")
-# Several edge pixels are always 0 and carry no information at all:
+# A few edge pixels are always 0 and carry no information at all:
 print(f"pixels that never vary: {int(np.sum(X.std(axis=0) == 0))}")
 # --8<-- [end:explained-variance]
 
