@@ -8,11 +8,19 @@ reported, never asserted in tests. Run with ``make benchmark``.
 - snippets: the check's cold time (all fresh, in parallel), its warm time (cache
   look-ups only) and the five slowest snippets;
 - notebooks: execution time of each (from the cold build's cache misses);
-- site: total size, and the home page's weight (HTML plus the CSS and JS it loads).
+- site: total size, and the home page's weight (HTML plus the CSS and JS it loads);
+- links: internal links checked and external links listed (scripts/link_report.py);
+- search: hit@1, hit@3 and MRR of the query set (scripts/search_eval.py, when present);
+- Lighthouse: scores per audited page and mode, against the budgets (scripts/lighthouse.py;
+  needs Node.js, skipped with a note without it).
+
+``--skip-search`` and ``--skip-lighthouse`` leave out the two slowest sections.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import os
 import re
 import shutil
@@ -45,7 +53,65 @@ def home_page_weight(site: Path) -> tuple[int, list[tuple[str, int]]]:
     return sum(size for _, size in parts), parts
 
 
-def main() -> int:
+def link_figures(site: Path) -> None:
+    from scripts import link_report
+
+    report = link_report.check(site)
+    print("\nLinks (built site; external links are listed, never fetched)")
+    print(f"  pages parsed                {report.pages:6d}")
+    print(
+        f"  internal links checked      {report.internal:6d}  ({len(report.internal_targets)} distinct targets)"
+    )
+    print(f"  broken internal links       {len(report.broken):6d}")
+    for broken in report.broken[:10]:
+        print(f"    {broken}")
+    if len(report.broken) > 10:
+        print(f"    ... and {len(report.broken) - 10} more (python -m scripts.link_report SITE_DIR)")
+    print(f"  external URLs listed        {len(report.external):6d}")
+
+
+def search_figures(site: Path) -> None:
+    print("\nSearch")
+    try:
+        search_eval = importlib.import_module("scripts.search_eval")
+        evaluate = search_eval.evaluate
+    except (ImportError, AttributeError):
+        print("  search evaluation not available")
+        return
+    started = time.perf_counter()
+    try:
+        report = evaluate(site)
+    except Exception as exc:  # a figure that cannot be taken is reported, not fatal
+        print(f"  search evaluation failed: {type(exc).__name__}: {exc}")
+        return
+    for line in str(report).splitlines():
+        print(f"  {line}")
+    print(f"  ({time.perf_counter() - started:.0f} s)")
+
+
+def lighthouse_figures(site: Path) -> None:
+    from scripts import lighthouse
+
+    print("\nLighthouse (one run at a time; performance depends on this machine's load)")
+    if lighthouse.node_missing():
+        print("  skipped: install Node.js to run Lighthouse")
+        return
+    try:
+        results = lighthouse.run(site, log=lambda line: print(line, flush=True))
+    except RuntimeError as exc:
+        print(f"  skipped: {exc}")
+        return
+    print()
+    print(lighthouse.format_table(results))
+    print()
+    print(lighthouse.format_findings(results))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.benchmark", description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="leave out Lighthouse")
+    args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from scripts import snippet_exec
 
@@ -91,6 +157,13 @@ def main() -> int:
         print(f"  home page (HTML + CSS + JS) {weight / 1e3:6.0f} KB uncompressed")
         for name, size in parts:
             print(f"    {size / 1e3:7.1f} KB  {name}")
+        sys.stdout.flush()
+
+        link_figures(site)
+        if not args.skip_search:
+            search_figures(site)
+        if not args.skip_lighthouse:
+            lighthouse_figures(site)
     return 0
 
 

@@ -1,0 +1,271 @@
+"""The built site in a real browser (Playwright driving Debian's Chromium).
+
+What readers rely on, end to end, on the site served under /guide/ as in production:
+the home page loads cleanly, search finds a page and opens it, the colour scheme choice
+sticks, code blocks copy, generated tables and charts render, the notebook page shows its
+outputs and its .ipynb downloads, and no page of the site asks any other host for anything
+(every built page is loaded and its requests recorded).
+
+Set ``GUIDE_SITE_DIR`` to an already built site to skip the build while iterating.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+
+OWN_HOST = "127.0.0.1"
+NOT_NETWORK = {"data", "blob", "about", "chrome-extension"}
+
+
+def watch_problems(page) -> list[str]:
+    """Console errors, uncaught exceptions, failed requests and HTTP errors, as they happen."""
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return problems
+
+
+# --- home page ----------------------------------------------------------------------------
+
+
+def test_home_page_loads_without_console_errors_or_failed_requests(page, site_url):
+    problems = watch_problems(page)
+    page.goto(site_url, wait_until="networkidle")
+    expect(page.locator("article h1")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"\S"))
+    assert problems == [], "The home page had problems:\n" + "\n".join(problems)
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def open_search(page) -> None:
+    query = page.locator("input.md-search__input")
+    if not query.is_visible():  # narrow screens: the magnifier button opens it
+        page.locator("label.md-header__button[for='__search']").click()
+    query.click()
+
+
+def test_search_returns_results_and_the_first_opens_the_right_page(page, site_url):
+    page.goto(site_url)
+    open_search(page)
+    page.locator("input.md-search__input").fill("confusion matrix")
+    first = page.locator(
+        "ol.md-search-result__list > li.md-search-result__item > a.md-search-result__link"
+    ).first
+    expect(first).to_have_attribute("href", re.compile(r"skills/model-evaluation/"))
+    expect(page.locator(".md-search-result__meta")).to_contain_text(re.compile(r"\d+ matching document"))
+    first.click()
+    expect(page).to_have_url(re.compile(r"/guide/skills/model-evaluation/"))
+    expect(page.locator("article h1")).to_be_visible()
+    assert "confusion matrix" in page.locator("article").inner_text().lower()
+
+
+# --- colour scheme ------------------------------------------------------------------------
+
+
+def scheme(page) -> str | None:
+    return page.locator("body").get_attribute("data-md-color-scheme")
+
+
+def serve_sitemap_for_this_origin(page, site_url: str) -> None:
+    """Make Material's instant navigation work on the test server's port, as it does in production.
+
+    Material intercepts a click only for URLs listed in sitemap.xml, and rebases those on the
+    current protocol and host name but not the port: the sitemap's https://<site_url>/... entries
+    never match http://127.0.0.1:<port>/... links, so every click would be a full page load.
+    """
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+
+    def rewrite(route) -> None:
+        response = route.fetch()
+        body = re.sub(r"<loc>https?://[^/<]+", f"<loc>{origin}", response.text())
+        route.fulfill(response=response, body=body)
+
+    page.route("**/sitemap.xml", rewrite)
+
+
+def test_dark_mode_choice_persists_across_instant_navigation_and_reloads(page, site_url):
+    serve_sitemap_for_this_origin(page, site_url)
+    # Instant navigation starts once Material has fetched the sitemap; wait for it.
+    page.goto(site_url, wait_until="networkidle")
+    assert scheme(page) == "default"  # the browser prefers light
+    page.locator("label[title='Switch to dark mode']").click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+
+    # Instant navigation: the document survives (a marker on window stays), the choice too.
+    page.evaluate("window.__sameDocument = true")
+    # (Material's instant navigation makes every link absolute.)
+    page.locator("a.md-tabs__link[href$='/guide/salaries/']").click()
+    expect(page).to_have_url(re.compile(r"/guide/salaries/$"))
+    expect(page.locator("article h1")).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true"), "the link did not use instant navigation"
+    assert scheme(page) == "slate"
+
+    # Full loads: a reload and a direct visit to another page.
+    page.reload()
+    assert page.evaluate("window.__sameDocument === undefined")
+    assert scheme(page) == "slate"
+    page.goto(site_url + "faq/")
+    assert scheme(page) == "slate"
+
+    # And back to light, which sticks as well.
+    page.locator("label[title='Switch to light mode']").click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    page.goto(site_url + "glossary/")
+    assert scheme(page) == "default"
+
+
+# --- code blocks --------------------------------------------------------------------------
+
+
+def test_code_copy_button_puts_the_code_on_the_clipboard(page, site_url):
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page.goto(site_url + "skills/model-evaluation/")
+    # Material mounts a block's copy button when the block first scrolls into view.
+    block = page.locator("article div.highlight").first
+    block.scroll_into_view_if_needed()
+    button = block.locator("button[data-clipboard-target]")
+    expect(button).to_be_attached()
+    target = button.get_attribute("data-clipboard-target")
+    assert target, "the copy button names no code element"
+    code = page.locator(target).text_content() or ""
+    assert code.strip(), "the copied code block is empty"
+    block.hover()
+    button.click()
+    expect(page.locator(".md-dialog")).to_contain_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip("\n").splitlines()]
+
+    assert lines(copied) == lines(code)
+
+
+# --- generated content --------------------------------------------------------------------
+
+
+def test_generated_table_and_chart_render_on_the_salaries_page(page, site_url):
+    page.goto(site_url + "salaries/")
+    chart = page.locator("article figure svg[role='img']").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100, f"the chart is drawn too small: {box}"
+    labelled_by = (chart.get_attribute("aria-labelledby") or "").split()
+    assert labelled_by, "the chart has no accessible name"
+    for element_id in labelled_by:
+        assert (page.locator(f"#{element_id}").text_content() or "").strip(), f"#{element_id} is empty"
+    assert chart.locator("rect, path, line, circle, polygon").count() > 5, "the chart draws nothing"
+
+    table = page.locator("article table").first
+    expect(table).to_be_visible()
+    assert table.locator("thead th").count() >= 3
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 3
+    assert all(cell.strip() for cell in rows.first.locator("td").all_inner_texts()[:2])
+
+
+# --- notebooks ----------------------------------------------------------------------------
+
+
+def test_notebook_page_shows_its_outputs_and_offers_the_ipynb(page, site_url):
+    page.goto(site_url + "projects/price-prediction/")
+    outputs = page.locator("article .jp-OutputArea-output")
+    expect(outputs.first).to_be_visible()
+    assert outputs.count() >= 3, "the notebook page shows almost no cell outputs"
+    texts = [t for t in outputs.all_text_contents() if t.strip()]
+    assert len(texts) >= 3, "the notebook's outputs are empty"
+    expect(page.locator("article .jp-RenderedHTML table").first).to_be_visible()  # a DataFrame
+    broken_images = page.evaluate(
+        """() => Array.from(document.querySelectorAll('article .jp-OutputArea-output img'))
+                 .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.alt || img.src.slice(0, 60))"""
+    )
+    assert broken_images == [], f"notebook images that did not render: {broken_images}"
+
+    link = page.locator("article a[download][href$='.ipynb']")
+    expect(link).to_have_count(1)
+    url = urljoin(page.url, link.get_attribute("href"))
+    response = page.request.get(url)
+    assert response.ok, f"{url}: HTTP {response.status}"
+    notebook = json.loads(response.body())
+    assert notebook["nbformat"] == 4
+    assert any(cell.get("outputs") for cell in notebook["cells"]), "the downloadable notebook has no outputs"
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "price-prediction.ipynb"
+
+
+# --- every page: only our own host ----------------------------------------------------------
+
+
+@dataclass
+class Crawl:
+    pages: list[str] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (page, url)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (page, what)
+
+
+@pytest.fixture(scope="module")
+def crawl(browser, site_dir, site_url) -> Crawl:
+    """Load every page of the built site (each index.html) in one context, recording requests."""
+    result = Crawl(
+        pages=sorted(p.parent.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html"))
+    )
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    current = {"page": ""}
+
+    def problem(what: str) -> None:
+        result.problems.append((current["page"], what))
+
+    page.on("request", lambda r: result.requests.append((current["page"], r.url)))
+    page.on("console", lambda m: problem(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problem(f"uncaught exception: {e}"))
+    page.on("response", lambda r: problem(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    # Leaving a page aborts what it was still fetching (the search index); that is no fault.
+    page.on(
+        "requestfailed",
+        lambda r: None if "ERR_ABORTED" in (r.failure or "") else problem(f"failed: {r.url} ({r.failure})"),
+    )
+    try:
+        for rel in result.pages:
+            path = "" if rel == "." else rel + "/"
+            current["page"] = "/" + path
+            page.goto(site_url + path, wait_until="load")
+        page.wait_for_timeout(500)  # late requests of the last page
+    finally:
+        context.close()
+    return result
+
+
+def test_every_page_requests_nothing_from_another_host(crawl):
+    assert len(crawl.pages) >= 60, f"only {len(crawl.pages)} pages found to crawl"
+    off_host = sorted(
+        {
+            (page, url)
+            for page, url in crawl.requests
+            if urlsplit(url).scheme not in NOT_NETWORK and urlsplit(url).hostname != OWN_HOST
+        }
+    )
+    assert off_host == [], "Requests to other hosts:\n" + "\n".join(f"  {p}: {u}" for p, u in off_host)
+    visited = {page for page, url in crawl.requests if url.endswith((".html", "/"))}
+    assert len(visited) >= len(crawl.pages) * 0.9, "the crawl saw requests from too few pages"
+
+
+def test_every_page_loads_without_errors(crawl):
+    shown = "\n".join(f"  {page}: {what}" for page, what in crawl.problems[:40])
+    assert crawl.problems == [], f"{len(crawl.problems)} problem(s) while loading the pages:\n{shown}"
