@@ -25,7 +25,6 @@ The exit status is 0 whatever the scores: performance depends on the machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import json
 import mimetypes
@@ -36,16 +35,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from scripts import local_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS_DIR = ROOT / "build" / "tools" / "lighthouse"
 LIGHTHOUSE_SPEC = "lighthouse@12"
-SITE_PREFIX = "/guide/"
+SITE_PREFIX = f"/{local_site.SITE_PREFIX}/"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
@@ -192,19 +193,9 @@ def _handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@contextlib.contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """Serve the built site at http://127.0.0.1:<port>/guide/ for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(Path(site_dir).resolve()))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="lighthouse-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def serve(site_dir: Path):
+    """Serve the built site at http://127.0.0.1:<port>/guide/, compressed like a real host."""
+    return local_site.serve(site_dir, handler=_handler)
 
 
 # --- running and reading Lighthouse -------------------------------------------------------

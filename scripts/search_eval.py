@@ -35,35 +35,22 @@ under ``/guide/`` (the path of ``site_url``) and the browser is Debian's Chromiu
 from __future__ import annotations
 
 import argparse
-import functools
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from scripts import local_site
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search" / "queries.yaml"
-SITE_PREFIX = "guide"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TARGET_HIT_AT_3 = 0.90
 
 # Material's search UI (partials/search.html and its translations, English).
@@ -258,41 +245,14 @@ class Report:
 # --- serving and driving the search box ----------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
     """Serve a built site at http://127.0.0.1:<free port>/guide/ and yield that URL."""
     site_dir = Path(site_dir).resolve()
     if not (site_dir / "search" / "search_index.json").is_file():
         raise FileNotFoundError(f"{site_dir} holds no built site with a search index")
-    with tempfile.TemporaryDirectory(prefix="search-eval-") as root:
-        (Path(root) / SITE_PREFIX).symlink_to(site_dir, target_is_directory=True)
-        handler = functools.partial(_QuietHandler, directory=root)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="search-eval-server", daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
-
-
-def find_chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium")
+    with local_site.serve(site_dir) as base_url:
+        yield base_url
 
 
 def open_search(page, base_url: str) -> None:
@@ -366,11 +326,13 @@ def browse(chromium: str | None = None) -> Iterator:
     """A fresh page in headless Chromium (the system's; Playwright never downloads one)."""
     from playwright.sync_api import sync_playwright
 
-    chromium = chromium or find_chromium()
+    chromium = chromium or local_site.find_chromium()
     if chromium is None:
         raise RuntimeError("Chromium not found: install Debian's chromium package")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=local_site.CHROMIUM_ARGS
+        )
         try:
             context = browser.new_context(service_workers="block")
             page = context.new_page()

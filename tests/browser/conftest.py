@@ -14,56 +14,24 @@ Playwright never downloads a browser here; it runs the system Chromium.
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-SITE_PREFIX = "guide"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium")
+from scripts import local_site
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = find_chromium()
+    path = local_site.find_chromium()
     if path is None:
         message = "Chromium not found: install Debian's chromium package (apt-get install chromium)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request; never cached, so reloads see the files."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
 
 
 @pytest.fixture(scope="session")
@@ -81,21 +49,10 @@ def site_dir(request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_url(site_dir: Path, tmp_path_factory) -> Iterator[str]:
+def site_url(site_dir: Path) -> Iterator[str]:
     """Base URL of the site served at http://127.0.0.1:<free port>/guide/."""
-    root = tmp_path_factory.mktemp("served")
-    (root / SITE_PREFIX).symlink_to(site_dir, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_site.serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +60,9 @@ def browser(chromium_path: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=local_site.CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
