@@ -89,15 +89,15 @@ def search_figures(site: Path) -> None:
     print(f"  ({time.perf_counter() - started:.0f} s)")
 
 
-def lighthouse_figures(site: Path) -> None:
+def lighthouse_figures(site: Path, runs: int) -> None:
     from scripts import lighthouse
 
-    print("\nLighthouse (one run at a time; performance depends on this machine's load)")
+    print(f"\nLighthouse (median of {runs} runs, one at a time; performance depends on this machine's load)")
     if lighthouse.node_missing():
         print("  skipped: install Node.js to run Lighthouse")
         return
     try:
-        results = lighthouse.run(site, log=lambda line: print(line, flush=True))
+        results = lighthouse.run(site, log=lambda line: print(line, flush=True), runs=runs)
     except RuntimeError as exc:
         print(f"  skipped: {exc}")
         return
@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.benchmark", description=__doc__.split("\n")[0])
     parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
     parser.add_argument("--skip-lighthouse", action="store_true", help="leave out Lighthouse")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3, help="Lighthouse audits per page and mode (median kept)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from scripts import snippet_exec
@@ -163,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_search:
             search_figures(site)
         if not args.skip_lighthouse:
-            lighthouse_figures(site)
+            lighthouse_figures(site, args.lighthouse_runs)
     return 0
 
 
