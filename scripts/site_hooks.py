@@ -5,6 +5,8 @@
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
 - on_page_markdown: expand content directives (snippets, tables, charts).
+- on_page_content: keep an abbreviation's tooltip on its first use in a page only; move a
+  notebook's inline stylesheets and plots into files of their own.
 - on_post_build: point Material's lazy Mermaid loader at our own copy (no CDN).
 """
 
@@ -22,8 +24,9 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path, not as a packa
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.utils import get_relative_url  # noqa: E402
 
-from scripts import directives, notebooks, snippet_exec  # noqa: E402
+from scripts import abbreviations, directives, notebook_assets, notebooks, snippet_exec  # noqa: E402
 from scripts import knowledge_base as kb_module  # noqa: E402
 from scripts.cache import cache_dir  # noqa: E402
 
@@ -107,6 +110,34 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return directives.expand(markdown, page_path, renderers, line_offset=offset)
     except directives.DirectiveError as exc:
         raise PluginError(str(exc)) from None
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    html = abbreviations.first_use_only(html)
+
+    site = Path(config.site_dir)
+
+    def stylesheet(css: str) -> str:
+        target = f"assets/stylesheets/{notebook_assets.file_name(css)}"
+        _write_if_changed(site / target, css)
+        return get_relative_url(target, page.url)
+
+    def image(data: bytes) -> str:
+        target = f"assets/images/notebooks/{notebook_assets.image_name(data)}"
+        path = site / target
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return get_relative_url(target, page.url)
+
+    try:
+        html, _css = notebook_assets.extract(html, stylesheet)
+        html, _images = notebook_assets.extract_images(html, image)
+    except notebook_assets.NotebookImageError as exc:
+        raise PluginError(
+            f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"
+        ) from None
+    return html
 
 
 def _named(render):

@@ -254,7 +254,7 @@ def hybrid_role_ranges(kb: KnowledgeBase, link: Linker, args: Mapping[str, str])
 def demand_figures(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
     frame = _figure_rows(kb, "market")
     if "verification" in args:
-        frame = frame[frame["verification"] == args["verification"]]
+        frame = frame[frame["verification"].isin(args["verification"].split(","))]
     rows = [
         {
             "Figure": escape(r.figure),
@@ -604,6 +604,7 @@ class TableSpec:
     render: Callable[[KnowledgeBase, Linker, Mapping[str, str]], Table]
     args: Mapping[str, Callable[[KnowledgeBase], tuple[str, ...]]] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()  # arguments that take several values, comma-separated
 
 
 def _role_ids(kb: KnowledgeBase) -> tuple[str, ...]:
@@ -625,7 +626,9 @@ TABLES: dict[str, TableSpec] = {
     ),
     "salaries-by-source": TableSpec(salaries_by_source),
     "hybrid-role-ranges": TableSpec(hybrid_role_ranges),
-    "demand-figures": TableSpec(demand_figures, {"verification": lambda _kb: tuple(VERIFICATION_LABELS)}),
+    "demand-figures": TableSpec(
+        demand_figures, {"verification": lambda _kb: tuple(VERIFICATION_LABELS)}, lists=("verification",)
+    ),
     "trends-evidence": TableSpec(trends_evidence),
     "tools": TableSpec(tools, {"category": _values(_models["tools"], "category")}, required=("category",)),
     "concept-map": TableSpec(concept_map),
@@ -676,17 +679,23 @@ def check_args(
     required: tuple[str, ...],
     args: Mapping[str, str],
     kb: KnowledgeBase,
+    lists: tuple[str, ...] = (),
 ) -> None:
-    """Raise UnknownDirective for an unknown, missing or invalid argument."""
+    """Raise UnknownDirective for an unknown, missing or invalid argument.
+
+    Arguments named in ``lists`` take comma-separated values, each of which must be valid.
+    """
     for key, value in args.items():
         if key not in spec_args:
             valid = ", ".join(f"{k}=" for k in spec_args) or "none"
             raise UnknownDirective(f"{kind} '{name}' has no argument '{key}'; valid arguments: {valid}")
         allowed = spec_args[key](kb)
-        if value not in allowed:
-            raise UnknownDirective(
-                f"{kind} '{name}': {key}={value} is not valid; use one of: {', '.join(allowed)}"
-            )
+        for part in value.split(",") if key in lists else [value]:
+            if part not in allowed:
+                several = " (or several, comma-separated)" if key in lists else ""
+                raise UnknownDirective(
+                    f"{kind} '{name}': {key}={part} is not valid; use one of{several}: {', '.join(allowed)}"
+                )
     for key in required:
         if key not in args:
             allowed = spec_args[key](kb)
@@ -726,7 +735,7 @@ def render_table(kb: KnowledgeBase, name: str, *, page: str, **args: str) -> str
     if name not in TABLES:
         raise UnknownDirective(f"unknown table '{name}'; valid tables: {', '.join(TABLE_NAMES)}")
     spec = TABLES[name]
-    check_args("table", name, spec.args, spec.required, args, kb)
+    check_args("table", name, spec.args, spec.required, args, kb, spec.lists)
     link = Linker(page)
     table = spec.render(kb, link, args)
     if table.frame.empty:

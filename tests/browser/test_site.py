@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from scripts.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 OWN_HOST = "127.0.0.1"
@@ -52,16 +54,22 @@ def test_home_page_loads_without_console_errors_or_failed_requests(page, site_ur
 
 
 def open_search(page) -> None:
-    query = page.locator("input.md-search__input")
+    """Open the search box and wait until the worker has built its index.
+
+    Typed before then, a query is dropped: Material shows "Initializing search" and
+    searches only on the next key press.
+    """
+    query = page.locator(SEARCH_INPUT)
     if not query.is_visible():  # narrow screens: the magnifier button opens it
         page.locator("label.md-header__button[for='__search']").click()
     query.click()
+    expect(page.locator(RESULT_META)).to_have_text(PLACEHOLDER)
 
 
 def test_search_returns_results_and_the_first_opens_the_right_page(page, site_url):
     page.goto(site_url)
     open_search(page)
-    page.locator("input.md-search__input").fill("confusion matrix")
+    page.locator(SEARCH_INPUT).press_sequentially("confusion matrix")
     first = page.locator(
         "ol.md-search-result__list > li.md-search-result__item > a.md-search-result__link"
     ).first
@@ -189,11 +197,23 @@ def test_notebook_page_shows_its_outputs_and_offers_the_ipynb(page, site_url):
     texts = [t for t in outputs.all_text_contents() if t.strip()]
     assert len(texts) >= 3, "the notebook's outputs are empty"
     expect(page.locator("article .jp-RenderedHTML table").first).to_be_visible()  # a DataFrame
+    # Plots are files loaded lazily (scripts/notebook_assets.py): scroll to each, as a
+    # reader would, then check that it decoded.
+    images = page.locator("article .jp-OutputArea-output img")
+    assert images.count() >= 1, "the notebook page shows no plot"
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('article .jp-OutputArea-output img')).every(img => img.complete)"
+    )
     broken_images = page.evaluate(
         """() => Array.from(document.querySelectorAll('article .jp-OutputArea-output img'))
-                 .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.alt || img.src.slice(0, 60))"""
+                 .filter(img => img.naturalWidth === 0).map(img => img.getAttribute('src').slice(0, 80))"""
     )
     assert broken_images == [], f"notebook images that did not render: {broken_images}"
+    sources = images.evaluate_all("els => els.map(img => img.getAttribute('src'))")
+    inlined = [src[:60] for src in sources if "/assets/images/notebooks/" not in src]
+    assert inlined == [], "plots still inlined instead of linked as files"
 
     link = page.locator("article a[download][href$='.ipynb']")
     expect(link).to_have_count(1)

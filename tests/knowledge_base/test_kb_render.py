@@ -83,6 +83,23 @@ def test_table_matches_expected_markdown(kb, name, args):
     assert rendered == expected.read_text(encoding="utf-8")
 
 
+def test_list_argument_selects_the_union(kb):
+    def rows(**args: str) -> set[tuple[str, ...]]:
+        table = render_table(kb, "demand-figures", page=PAGE, **args).split("\n\n")[0]
+        # Cells without to_markdown's padding, which depends on the widest cell of a table.
+        return {
+            tuple(c.strip() for c in line.split("|"))
+            for line in table.splitlines()[2:]
+            if line.startswith("|")
+        }
+
+    statuses = ("primary", "secondary", "uncertain", "not-found")
+    each = {status: rows(verification=status) for status in statuses}
+    assert sum(1 for r in each.values() if r) >= 2, "fixture needs figures of two statuses"
+    assert rows(verification="secondary,primary") == each["primary"] | each["secondary"]
+    assert rows(verification=",".join(statuses)) == rows()
+
+
 def test_links_are_relative_to_the_including_page(kb):
     at_root = render_table(kb, "demand-figures", page="index.md")
     deep = render_table(kb, "salaries-by-source", page="a/b/c.md")
@@ -155,6 +172,15 @@ def test_abbreviations_block(kb):
             "table 'tools': category=toys is not valid; use one of: modelling",
         ),
         (
+            lambda kb: render_table(kb, "demand-figures", page=PAGE, verification="primary,rumour"),
+            "table 'demand-figures': verification=rumour is not valid; use one of (or several, "
+            "comma-separated): primary, secondary, uncertain, not-found",
+        ),
+        (
+            lambda kb: render_table(kb, "tools", page=PAGE, category="modelling,data"),
+            "table 'tools': category=modelling,data is not valid; use one of: modelling",
+        ),
+        (
             lambda kb: render_table(kb, "glossary", page=PAGE, letter="a"),
             "table 'glossary' has no argument 'letter'; valid arguments: none",
         ),
@@ -171,6 +197,8 @@ def test_abbreviations_block(kb):
         "unknown-table",
         "missing-required-arg",
         "bad-arg-value",
+        "bad-value-in-list",
+        "list-where-one-value",
         "no-args-table",
         "unknown-arg",
         "unknown-chart",

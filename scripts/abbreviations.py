@@ -1,0 +1,33 @@
+"""Abbreviation tooltips on first use only.
+
+The glossary's abbreviations are appended to every page (see site_hooks.on_config), so
+Python-Markdown's ``abbr`` extension wraps *every* occurrence of "BLS" or "ML" in an
+``<abbr title=...>``: 189 of them on the market-trends page. Readers need the expansion
+once per page, as a style guide would spell it out once; a dotted underline under every
+"AI" is noise, and Material mounts a tooltip component per element at start-up, which
+cost that page about half a second of main-thread time on a throttled phone.
+
+This keeps the first ``<abbr>`` for each abbreviation and turns the later ones back into
+plain text. It works on the HTML the ``abbr`` extension writes: an element with a title
+attribute and text only, never nested markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBR = re.compile(r"<abbr(?P<attrs>\s[^>]*)?>(?P<text>[^<]*)</abbr>")
+
+
+def first_use_only(html: str) -> str:
+    """Return ``html`` with only the first <abbr> per abbreviation kept."""
+    seen: set[str] = set()
+
+    def keep_first(match: re.Match[str]) -> str:
+        text = match["text"]
+        if text in seen:
+            return text
+        seen.add(text)
+        return match[0]
+
+    return ABBR.sub(keep_first, html)

@@ -1,0 +1,98 @@
+"""Move a rendered notebook's inline stylesheets and images into files of their own.
+
+Stylesheets. mkdocs-jupyter inlines JupyterLab's stylesheets into every notebook page: 590 KB of CSS,
+identical on each page, re-sent with every page and never cached (a third of the
+price-prediction page's transferred bytes, and the reason its first paint came last).
+This takes those stylesheet-sized ``<style>`` blocks out, in order, and puts one
+``<link rel="stylesheet">`` where the first one was. The caller writes the CSS to a file
+named by its content hash, so pages with the same styles share one file, and a changed
+stylesheet gets a new name instead of a stale cached copy.
+
+Small ``<style>`` blocks (a notebook output's own styling, such as a styled DataFrame)
+stay where they are: they belong to the output.
+
+Images. Plots arrive as base64 ``data:`` URIs, about 100 KB per notebook that cannot be
+compressed and that the browser must download before the first paint. Moved into PNG
+files named by content hash, with their width and height (so nothing shifts when they
+arrive) and ``loading="lazy"``, they cost nothing until the reader scrolls to them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import struct
+from collections.abc import Callable
+from html import escape
+
+STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<css>.*?)</style>\s*", re.S)
+MIN_BYTES = 1000  # stylesheet-sized; output styles are a few hundred bytes
+
+
+def extract(html: str, href: Callable[[str], str]) -> tuple[str, str]:
+    """Return (html with its large <style> blocks replaced by one link, their CSS).
+
+    ``href`` maps the CSS to the URL the link points at (the caller writes the file there).
+    When there is no such block the HTML comes back unchanged, with "" for the CSS.
+    """
+    blocks = [m for m in STYLE.finditer(html) if len(m["css"]) >= MIN_BYTES]
+    if not blocks:
+        return html, ""
+    css = "\n".join(m["css"].strip() for m in blocks) + "\n"
+    link = f'<link rel="stylesheet" href="{escape(href(css))}">\n'
+    pieces, position = [], 0
+    for i, match in enumerate(blocks):
+        pieces += [html[position : match.start()], link if i == 0 else ""]
+        position = match.end()
+    pieces.append(html[position:])
+    return "".join(pieces), css
+
+
+def file_name(css: str) -> str:
+    """A content-addressed name, e.g. notebook.3f2a9c1e.css."""
+    return f"notebook.{hashlib.sha256(css.encode()).hexdigest()[:8]}.css"
+
+
+PNG_IMG = re.compile(
+    r'<img(?P<before>[^>]*?)\ssrc="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"(?P<after>[^>]*)>'
+)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class NotebookImageError(ValueError):
+    """An embedded image that is not the PNG it claims to be."""
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header chunk."""
+    if data[:8] != PNG_SIGNATURE or data[12:16] != b"IHDR":
+        raise NotebookImageError("embedded image/png is not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+def extract_images(html: str, src: Callable[[bytes], str]) -> tuple[str, list[bytes]]:
+    """Return (html with each embedded PNG pointing at a file, the PNGs' bytes).
+
+    ``src`` maps a PNG's bytes to the URL its <img> should load (the caller writes it).
+    """
+    images: list[bytes] = []
+
+    def move(match: re.Match[str]) -> str:
+        try:
+            data = base64.b64decode(match["data"], validate=False)
+        except binascii.Error as exc:
+            raise NotebookImageError(f"embedded image/png is not valid base64: {exc}") from None
+        width, height = png_size(data)
+        images.append(data)
+        attrs = match["before"] + match["after"]
+        size = "" if re.search(r"\s(?:width|height)=", attrs) else f' width="{width}" height="{height}"'
+        return f'<img{match["before"]} src="{escape(src(data))}"{size} loading="lazy"{match["after"]}>'
+
+    return PNG_IMG.sub(move, html), images
+
+
+def image_name(data: bytes) -> str:
+    """A content-addressed name, e.g. 3f2a9c1e5b7d.png."""
+    return f"{hashlib.sha256(data).hexdigest()[:12]}.png"

@@ -1,0 +1,99 @@
+"""Notebook pages link a shared stylesheet and image files instead of inlining them
+(scripts/notebook_assets.py)."""
+
+import base64
+import struct
+import zlib
+
+import pytest
+
+from scripts.notebook_assets import (
+    MIN_BYTES,
+    NotebookImageError,
+    extract,
+    extract_images,
+    file_name,
+    image_name,
+)
+
+BIG_A = ".jupyter-wrapper { --a: 1; }" + " " * MIN_BYTES
+BIG_B = ".jp-Cell { margin: 0; }" + " " * MIN_BYTES
+SMALL = ".dataframe td { text-align: right; }"
+
+
+def href(css: str) -> str:
+    return "../../assets/stylesheets/" + file_name(css)
+
+
+def test_large_blocks_become_one_link_in_place_of_the_first():
+    html = f'<p>a</p><style type="text/css">{BIG_A}</style>\n<div>b</div><style>{BIG_B}</style><p>c</p>'
+    out, css = extract(html, href)
+    assert css == BIG_A.strip() + "\n" + BIG_B.strip() + "\n"
+    assert out == f'<p>a</p><link rel="stylesheet" href="{href(css)}">\n<div>b</div><p>c</p>'
+
+
+def test_output_styles_stay_with_their_output():
+    html = f"<style>{BIG_A}</style><div class='output'><style>{SMALL}</style><table></table></div>"
+    out, css = extract(html, href)
+    assert f"<style>{SMALL}</style>" in out
+    assert SMALL not in css
+
+
+def test_page_without_large_styles_is_unchanged():
+    html = f"<p>x</p><style>{SMALL}</style>"
+    assert extract(html, href) == (html, "")
+
+
+def test_file_name_follows_content():
+    assert file_name(BIG_A) == file_name(BIG_A)
+    assert file_name(BIG_A) != file_name(BIG_B)
+    assert file_name(BIG_A).startswith("notebook.") and file_name(BIG_A).endswith(".css")
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid greyscale PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def img(data: bytes, extra: str = "") -> str:
+    return f'<img alt="Residuals"{extra} src="data:image/png;base64,{base64.b64encode(data).decode()}">'
+
+
+def test_embedded_pngs_become_lazy_files_with_their_size():
+    wide, tall = png(30, 10), png(4, 12)
+    out, images = extract_images(f"<p>a</p>{img(wide)}<p>b</p>{img(tall)}", lambda d: f"img/{image_name(d)}")
+    assert images == [wide, tall]
+    assert out == (
+        f'<p>a</p><img alt="Residuals" src="img/{image_name(wide)}" width="30" height="10" loading="lazy">'
+        f'<p>b</p><img alt="Residuals" src="img/{image_name(tall)}" width="4" height="12" loading="lazy">'
+    )
+
+
+def test_a_size_given_in_the_notebook_is_kept():
+    out, _ = extract_images(img(png(30, 10), ' width="300"'), lambda d: "x.png")
+    assert out == '<img alt="Residuals" width="300" src="x.png" loading="lazy">'
+
+
+def test_other_images_are_left_alone():
+    html = '<img src="../chart.svg" alt="Chart"><img src="data:image/svg+xml;base64,PHN2Zz4=" alt="">'
+    assert extract_images(html, lambda d: "x.png") == (html, [])
+
+
+def test_a_png_that_is_not_a_png_fails_loudly():
+    with pytest.raises(NotebookImageError, match="not a PNG"):
+        extract_images(img(b"GIF89a" + b"\x00" * 30), lambda d: "x.png")
+
+
+def test_image_name_follows_content():
+    assert image_name(png(2, 2)) == image_name(png(2, 2)) != image_name(png(3, 2))
