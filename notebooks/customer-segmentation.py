@@ -150,7 +150,7 @@ display(customers.drop(columns="customer_id").describe().T)
 #   bump of long-gone customers. Distances computed on raw values would be dominated by the
 #   few extreme spenders.
 
-# %%
+# %% alt="Three histograms of the raw customer features: days since last order, orders in 12 months and spend in 12 months. All three are skewed, with long tails to the right."
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
 for ax, col, unit in zip(
     axes,
@@ -275,7 +275,7 @@ for k in ks:
 k_table = pd.DataFrame(rows).set_index("k")
 display(k_table.round(3))
 
-# %%
+# %% alt="Three line charts against the number of clusters k: inertia (elbow), mean silhouette score, and stability across random seeds as adjusted Rand index, with the mean over run pairs and the worst pair."
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
 axes[0].plot(k_table.index, k_table["inertia"], marker="o")
 axes[0].set(
@@ -365,7 +365,7 @@ display(loadings.round(2).sort_values("PC1"))
 # The loadings say what each axis means. Large positive or negative numbers are the
 # features that move a customer along that axis; read them like the weights of an index.
 
-# %%
+# %% alt="Scatter plot of customers on the first two principal components, coloured by segment, with each segment's centre marked X and arrows showing how the original features load on the two components."
 fig, ax = plt.subplots(figsize=(7.5, 5.2))
 for seg in range(K):
     mask = customers["segment"].to_numpy() == seg

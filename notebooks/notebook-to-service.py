@@ -712,7 +712,7 @@ drift = pd.DataFrame(drift_rows).set_index("feature")
 drift["p_value"] = drift["p_value"].map(lambda p: f"{p:.1e}")
 display(drift.round(3))
 
-# %%
+# %% alt="Four pairs of overlaid histograms comparing training data with production traffic: months since sign-up, support tickets in 90 days, monthly spend and predicted churn probability."
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.2))
 panels = [
     ("tenure_months", "months since sign-up"),

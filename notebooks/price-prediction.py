@@ -214,7 +214,7 @@ by_nb = (
 )
 display(by_nb)
 
-# %%
+# %% alt="Left: histogram of listing prices on a log10 scale. Right: scatter plot of price in thousands of euros against floor area, coloured by neighbourhood."
 plausible = raw[(raw["price_eur"] > 20_000) & (raw["price_eur"] < 5_000_000)]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 axes[0].hist(np.log10(plausible["price_eur"]), bins=40, color="tab:blue")
@@ -580,7 +580,7 @@ display(
 # feature. Homes with a blank condition are also harder, because a blank can hide anything
 # from "poor" to "excellent".
 
-# %%
+# %% alt="Left: predicted against actual price on the test set, with the diagonal line of perfect prediction. Right: box plots of the signed error, as a percentage of the actual price, for each neighbourhood."
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 axes[0].scatter(analysis["actual"] / 1000, analysis["predicted"] / 1000, s=8, alpha=0.5)
 lim = [

@@ -530,7 +530,7 @@ display(confusion_table(y_train, (oof_proba >= 0.5).astype(int)))
 # flag a message when P(spam) > cost_FP / (cost_FP + cost_FN). We print that number too, to
 # see whether this model's scores deserve the word "probability".
 
-# %%
+# %% alt="Left: precision-recall curve of the logistic regression on out-of-fold scores, with candidate thresholds marked. Right: total cost of mistakes against the decision threshold."
 COST_FP, COST_FN = 5.0, 1.0
 grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
 

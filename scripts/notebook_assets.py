@@ -15,6 +15,10 @@ Images. Plots arrive as base64 ``data:`` URIs, about 100 KB per notebook that ca
 compressed and that the browser must download before the first paint. Moved into PNG
 files named by content hash, with their width and height (so nothing shifts when they
 arrive) and ``loading="lazy"``, they cost nothing until the reader scrolls to them.
+
+Alt text. nbconvert gives every plot the same placeholder alt text. A plotting cell
+declares its own (``# %% alt="..."``); scripts/notebooks.py writes it into the PNG as its
+``Description`` and refuses a plot without one, and the text becomes the image's alt here.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import binascii
 import hashlib
 import re
 import struct
+import zlib
 from collections.abc import Callable
 from html import escape
 
@@ -72,6 +77,43 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def _chunks(data: bytes):
+    """(offset, type, body) of each chunk after the signature."""
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        yield offset, kind, data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+
+
+def with_description(data: bytes, text: str) -> bytes:
+    """The PNG with an iTXt ``Description`` chunk (UTF-8) right after its header."""
+    png_size(data)
+    body = b"Description\x00\x00\x00\x00\x00" + text.encode("utf-8")
+    chunk = struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    header_end = len(PNG_SIGNATURE) + 8 + 13 + 4  # signature, IHDR length+type, IHDR body, CRC
+    return data[:header_end] + chunk + data[header_end:]
+
+
+def description(data: bytes) -> str | None:
+    """The PNG's ``Description`` text (iTXt or tEXt), if it has one."""
+    for _offset, kind, body in _chunks(data):
+        if kind == b"iTXt" and body.startswith(b"Description\x00"):
+            rest = body[len(b"Description\x00") :]
+            if rest[:1] == b"\x00":  # uncompressed
+                _lang, _translated, text = rest[2:].split(b"\x00", 2)
+                return text.decode("utf-8")
+        if kind == b"tEXt" and body.startswith(b"Description\x00"):
+            return body[len(b"Description\x00") :].decode("latin-1")
+        if kind == b"IDAT":
+            return None
+    return None
+
+
+ALT = re.compile(r'\salt="[^"]*"')
+
+
 def extract_images(html: str, src: Callable[[bytes], str]) -> tuple[str, list[bytes]]:
     """Return (html with each embedded PNG pointing at a file, the PNGs' bytes).
 
@@ -86,9 +128,15 @@ def extract_images(html: str, src: Callable[[bytes], str]) -> tuple[str, list[by
             raise NotebookImageError(f"embedded image/png is not valid base64: {exc}") from None
         width, height = png_size(data)
         images.append(data)
-        attrs = match["before"] + match["after"]
+        before, after = match["before"], match["after"]
+        text = description(data)
+        if text is not None:
+            alt = f' alt="{escape(text)}"'
+            before, after = ALT.sub("", before), ALT.sub("", after)
+            before = alt + before
+        attrs = before + after
         size = "" if re.search(r"\s(?:width|height)=", attrs) else f' width="{width}" height="{height}"'
-        return f'<img{match["before"]} src="{escape(src(data))}"{size} loading="lazy"{match["after"]}>'
+        return f'<img{before} src="{escape(src(data))}"{size} loading="lazy"{after}>'
 
     return PNG_IMG.sub(move, html), images
 

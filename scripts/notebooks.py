@@ -141,11 +141,43 @@ def _execute_in_child(source: Path, out: Path) -> int:
                         file=sys.stderr,
                     )
                     return 1
+    problem = _describe_plots(notebook, rel, starts)
+    if problem:
+        print(f"NOTEBOOK FAILED: {problem}", file=sys.stderr)
+        return 1
     # Execution counts and kernel timing metadata vary between runs; drop what we can.
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
     nbformat.write(notebook, out)
     return 0
+
+
+def _describe_plots(notebook, rel: str, starts: list[int]) -> str | None:
+    """Write each plotting cell's alt text into its PNGs; name the first cell without one.
+
+    nbconvert would give every plot the same placeholder alt text, so a reader on a screen
+    reader learns nothing. The cell says what it shows (``# %% alt="..."``); the text
+    travels inside the PNG and the build makes it the image's alt (scripts/notebook_assets.py).
+    """
+    import base64
+
+    from scripts.notebook_assets import with_description
+
+    for index, cell in enumerate(notebook.cells):
+        plots = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if not plots:
+            continue
+        alt = str(cell.get("metadata", {}).get("alt", "")).strip()
+        if not alt:
+            line = f", line {starts[index]} of {rel}" if index < len(starts) else ""
+            return (
+                f"{rel}: cell {index + 1}{line} draws a plot but has no alt text; "
+                'say what it shows on its marker line: # %% alt="..."'
+            )
+        for output in plots:
+            data = base64.b64decode(output["data"]["image/png"])
+            output["data"]["image/png"] = base64.b64encode(with_description(data, alt)).decode("ascii")
+    return None
 
 
 def executed(source: Path, *, fresh: bool = False) -> Executed:

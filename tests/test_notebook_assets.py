@@ -10,10 +10,12 @@ import pytest
 from scripts.notebook_assets import (
     MIN_BYTES,
     NotebookImageError,
+    description,
     extract,
     extract_images,
     file_name,
     image_name,
+    with_description,
 )
 
 BIG_A = ".jupyter-wrapper { --a: 1; }" + " " * MIN_BYTES
@@ -97,3 +99,22 @@ def test_a_png_that_is_not_a_png_fails_loudly():
 
 def test_image_name_follows_content():
     assert image_name(png(2, 2)) == image_name(png(2, 2)) != image_name(png(3, 2))
+
+
+def test_description_round_trips_through_the_png():
+    data = png(5, 3)
+    described = with_description(data, "Histogram of prices in kEUR – log scale, 40 bins (m²)")
+    assert description(described) == "Histogram of prices in kEUR – log scale, 40 bins (m²)"
+    assert description(data) is None
+    assert described.startswith(b"\x89PNG") and described.endswith(data[-12:])
+
+
+def test_the_description_becomes_the_alt_text():
+    placeholder = ' alt="No description has been provided for this image"'
+    html = f'<img{placeholder} class="" src="data:image/png;base64,'
+    html += base64.b64encode(with_description(png(4, 4), 'Errors by "area"')).decode() + '"/>'
+    out, _ = extract_images(html, lambda d: "x.png")
+    assert (
+        out
+        == '<img alt="Errors by &quot;area&quot;" class="" src="x.png" width="4" height="4" loading="lazy"/>'
+    )

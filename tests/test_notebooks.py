@@ -56,23 +56,36 @@ def test_every_notebook_is_in_the_nav():
     assert not missing, f"add these notebooks to the Projects nav in mkdocs.yml: {missing}"
 
 
-def test_a_failing_cell_fails_naming_notebook_and_cell():
+HEADER = (
+    "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent\n#     text_representation:\n"
+    "#       format_name: percent\n# ---\n\n"
+)
+
+
+def failure_of(name: str, cells: str) -> tuple[str, str]:
+    """Execute a throwaway notebook that must fail; return (its path, the error message)."""
     folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    source = folder / "broken.py"
-    source.write_text(
-        "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent\n#     text_representation:\n"
-        "#       format_name: percent\n# ---\n\n"
-        "# %% [markdown]\n# A title\n\n"
-        "# %%\nx = 1\n\n"
-        "# %%\nraise ValueError('broken on purpose')\n",
-        encoding="utf-8",
-    )
+    source = folder / name
+    source.write_text(HEADER + cells, encoding="utf-8")
     try:
         with pytest.raises(notebooks.NotebookError) as info:
             notebooks.execute(source, timeout=120)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    message = str(info.value)
-    rel = source.relative_to(ROOT).as_posix()
+    return source.relative_to(ROOT).as_posix(), str(info.value)
+
+
+def test_a_failing_cell_fails_naming_notebook_and_cell():
+    rel, message = failure_of(
+        "broken.py",
+        "# %% [markdown]\n# A title\n\n# %%\nx = 1\n\n# %%\nraise ValueError('broken on purpose')\n",
+    )
     assert rel in message and "cell 3" in message and "line 15" in message and "broken on purpose" in message
+
+
+def test_a_plot_without_alt_text_fails_naming_the_cell():
+    rel, message = failure_of(
+        "no_alt.py", "# %%\nimport matplotlib.pyplot as plt\n\n# %%\nplt.plot([1, 2, 3])\nplt.show()\n"
+    )
+    assert f"{rel}: cell 2, line 12 of {rel} draws a plot but has no alt text" in message
