@@ -149,6 +149,8 @@ def salaries_by_role_level(kb: KnowledgeBase, link: Linker, args: Mapping[str, s
         frame = frame[frame["role"] == args["role"]]
     if "geography" in args:
         frame = frame[frame["geography"] == args["geography"]]
+    if "verification" in args:
+        frame = frame[frame["verification"].isin(args["verification"].split(","))]
     frame = frame.sort_values(
         ["role_order", "level_order", "strength", "geography", "source", "data_year"],
         ascending=[True, True, True, True, True, False],
@@ -622,7 +624,13 @@ TABLES: dict[str, TableSpec] = {
     "roles-comparison": TableSpec(roles_comparison),
     "skills-matrix": TableSpec(skills_matrix, {"category": _values(_models["skills"], "category")}),
     "salaries-by-role-level": TableSpec(
-        salaries_by_role_level, {"role": _role_ids, "geography": _geographies}
+        salaries_by_role_level,
+        {
+            "role": _role_ids,
+            "geography": _geographies,
+            "verification": lambda _kb: tuple(VERIFICATION_LABELS),
+        },
+        lists=("verification",),
     ),
     "salaries-by-source": TableSpec(salaries_by_source),
     "hybrid-role-ranges": TableSpec(hybrid_role_ranges),

@@ -84,8 +84,8 @@ def test_table_matches_expected_markdown(kb, name, args):
 
 
 def test_list_argument_selects_the_union(kb):
-    def rows(**args: str) -> set[tuple[str, ...]]:
-        table = render_table(kb, "demand-figures", page=PAGE, **args).split("\n\n")[0]
+    def rows(name: str, **args: str) -> set[tuple[str, ...]]:
+        table = render_table(kb, name, page=PAGE, **args).split("\n\n")[0]
         # Cells without to_markdown's padding, which depends on the widest cell of a table.
         return {
             tuple(c.strip() for c in line.split("|"))
@@ -94,10 +94,11 @@ def test_list_argument_selects_the_union(kb):
         }
 
     statuses = ("primary", "secondary", "uncertain", "not-found")
-    each = {status: rows(verification=status) for status in statuses}
-    assert sum(1 for r in each.values() if r) >= 2, "fixture needs figures of two statuses"
-    assert rows(verification="secondary,primary") == each["primary"] | each["secondary"]
-    assert rows(verification=",".join(statuses)) == rows()
+    for table in ("demand-figures", "salaries-by-role-level"):
+        each = {status: rows(table, verification=status) for status in statuses}
+        assert sum(1 for r in each.values() if r) >= 2, f"fixture needs {table} rows of two statuses"
+        assert rows(table, verification="secondary,primary") == each["primary"] | each["secondary"]
+        assert rows(table, verification=",".join(statuses)) == rows(table)
 
 
 def test_links_are_relative_to_the_including_page(kb):
