@@ -73,3 +73,17 @@ def built_site(tmp_path_factory) -> BuildResult:
     """The real site, built once per test session (per xdist worker)."""
     site_dir = tmp_path_factory.mktemp("site")
     return run_build(ROOT / "mkdocs.yml", site_dir)
+
+
+@pytest.fixture(scope="session")
+def site_dir(request) -> Path:
+    """The built site: GUIDE_SITE_DIR if set, else the strict build of tests/conftest.py."""
+    prebuilt = os.environ.get("GUIDE_SITE_DIR")
+    if prebuilt:
+        path = Path(prebuilt).resolve()
+        if not (path / "index.html").is_file():
+            pytest.fail(f"GUIDE_SITE_DIR={prebuilt} holds no built site (no index.html)")
+        return path
+    built = request.getfixturevalue("built_site")
+    assert built.returncode == 0, "The site did not build:\n" + built.output[-3000:]
+    return built.site_dir

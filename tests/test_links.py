@@ -8,7 +8,6 @@ The checker itself is proven on small hand-written sites first.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,6 @@ from scripts import link_report
 
 SITE_URL = "https://example.org/guide/"
 MAX_SHOWN = 60
-
-
-@pytest.fixture(scope="module")
-def site_dir(request) -> Path:
-    prebuilt = os.environ.get("GUIDE_SITE_DIR")
-    if prebuilt:
-        path = Path(prebuilt).resolve()
-        if not (path / "index.html").is_file():
-            pytest.fail(f"GUIDE_SITE_DIR={prebuilt} holds no built site (no index.html)")
-        return path
-    built = request.getfixturevalue("built_site")
-    assert built.returncode == 0, "The site did not build:\n" + built.output[-3000:]
-    return built.site_dir
 
 
 @pytest.mark.build

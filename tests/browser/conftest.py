@@ -35,20 +35,6 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def site_dir(request) -> Path:
-    """The built site: GUIDE_SITE_DIR if set, else the strict build of tests/conftest.py."""
-    prebuilt = os.environ.get("GUIDE_SITE_DIR")
-    if prebuilt:
-        path = Path(prebuilt).resolve()
-        if not (path / "index.html").is_file():
-            pytest.fail(f"GUIDE_SITE_DIR={prebuilt} holds no built site (no index.html)")
-        return path
-    built = request.getfixturevalue("built_site")
-    assert built.returncode == 0, "The site did not build:\n" + built.output[-3000:]
-    return built.site_dir
-
-
-@pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     """Base URL of the site served at http://127.0.0.1:<free port>/guide/."""
     with local_site.serve(site_dir) as url:
