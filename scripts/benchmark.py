@@ -89,8 +89,10 @@ def search_figures(site: Path) -> None:
     print(f"  ({time.perf_counter() - started:.0f} s)")
 
 
-def lighthouse_figures(site: Path, runs: int) -> None:
+def lighthouse_figures(site: Path, runs: int | None) -> None:
     from scripts import lighthouse
+
+    runs = runs or lighthouse.RUNS
 
     print(f"\nLighthouse (median of {runs} runs, one at a time; performance depends on this machine's load)")
     if lighthouse.node_missing():
@@ -112,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
     parser.add_argument("--skip-lighthouse", action="store_true", help="leave out Lighthouse")
     parser.add_argument(
-        "--lighthouse-runs", type=int, default=3, help="Lighthouse audits per page and mode (median kept)"
+        "--lighthouse-runs",
+        type=int,
+        default=None,
+        help="Lighthouse audits per page and mode, median kept (default: scripts/lighthouse.py's RUNS)",
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))

@@ -36,7 +36,7 @@ STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<css>.*?)</style>\s*", re.S)
 MIN_BYTES = 1000  # stylesheet-sized; output styles are a few hundred bytes
 
 
-def extract(html: str, href: Callable[[str], str]) -> tuple[str, str]:
+def extract_styles(html: str, href: Callable[[str], str]) -> tuple[str, str]:
     """Return (html with its large <style> blocks replaced by one link, their CSS).
 
     ``href`` maps the CSS to the URL the link points at (the caller writes the file there).

@@ -131,7 +131,7 @@ def on_page_content(html: str, page, config, files) -> str:
         return get_relative_url(target, page.url)
 
     try:
-        html, _css = notebook_assets.extract(html, stylesheet)
+        html, _css = notebook_assets.extract_styles(html, stylesheet)
         html, _images = notebook_assets.extract_images(html, image)
     except notebook_assets.NotebookImageError as exc:
         raise PluginError(

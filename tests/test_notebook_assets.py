@@ -11,8 +11,8 @@ from scripts.notebook_assets import (
     MIN_BYTES,
     NotebookImageError,
     description,
-    extract,
     extract_images,
+    extract_styles,
     file_name,
     image_name,
     with_description,
@@ -29,21 +29,21 @@ def href(css: str) -> str:
 
 def test_large_blocks_become_one_link_in_place_of_the_first():
     html = f'<p>a</p><style type="text/css">{BIG_A}</style>\n<div>b</div><style>{BIG_B}</style><p>c</p>'
-    out, css = extract(html, href)
+    out, css = extract_styles(html, href)
     assert css == BIG_A.strip() + "\n" + BIG_B.strip() + "\n"
     assert out == f'<p>a</p><link rel="stylesheet" href="{href(css)}">\n<div>b</div><p>c</p>'
 
 
 def test_output_styles_stay_with_their_output():
     html = f"<style>{BIG_A}</style><div class='output'><style>{SMALL}</style><table></table></div>"
-    out, css = extract(html, href)
+    out, css = extract_styles(html, href)
     assert f"<style>{SMALL}</style>" in out
     assert SMALL not in css
 
 
 def test_page_without_large_styles_is_unchanged():
     html = f"<p>x</p><style>{SMALL}</style>"
-    assert extract(html, href) == (html, "")
+    assert extract_styles(html, href) == (html, "")
 
 
 def test_file_name_follows_content():
