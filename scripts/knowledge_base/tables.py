@@ -749,5 +749,8 @@ def render_table(kb: KnowledgeBase, name: str, *, page: str, **args: str) -> str
     if table.frame.empty:
         body = f"*{table.empty}*"
     else:
-        body = table.frame.to_markdown(index=False, disable_numparse=True)
+        # Every cell is text, left-aligned by the theme already. No alignment colons, so
+        # no inline style on each of thousands of cells (they defeat the browser's style
+        # sharing and made the start-up style pass of table-heavy pages slower).
+        body = table.frame.to_markdown(index=False, disable_numparse=True, stralign=None)
     return f"{body}\n\n{footer(kb, link, TABLE_DATASETS[name], table.sources, table.years, table.legend, table.generated_from)}\n"
