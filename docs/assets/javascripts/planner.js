@@ -481,7 +481,8 @@
       return [...groups].map(([category, skills]) =>
         h(
           "div",
-          { class: "planner-category", "data-category": category },
+          // --planner-items sizes the category's placeholder while it is off screen (planner.css).
+          { class: "planner-category", "data-category": category, style: `--planner-items: ${skills.length}` },
           h("h3", { text: CATEGORY_LABELS[category] || titleFromId(String(category)) }),
           skills.map((skill) => this.renderSkill(skill)),
         ),
@@ -648,6 +649,8 @@
       this.summary.textContent =
         `${plan.steps.length} skill gap${plan.steps.length === 1 ? "" : "s"} for ${roleName}: ` +
         `about ${plan.total} hours, which at ${hoursText} is about ${plan.weeks} week${plan.weeks === 1 ? "" : "s"}.`;
+      // Sizes the list's placeholder while it is off screen (planner.css).
+      this.planList.style.setProperty("--planner-items", String(plan.steps.length));
       this.planList.replaceChildren(...plan.steps.map((item) => this.renderStep(item, plan)));
     }
 
