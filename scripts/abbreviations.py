@@ -8,8 +8,10 @@ once per page, as a style guide would spell it out once; a dotted underline unde
 cost that page about half a second of main-thread time on a throttled phone.
 
 This keeps the first ``<abbr>`` for each abbreviation and turns the later ones back into
-plain text. It works on the HTML the ``abbr`` extension writes: an element with a title
-attribute and text only, never nested markup.
+plain text. A page that defines the terms itself (the glossary, front matter
+``abbreviations: false``) gets none at all: the tooltip would repeat the row it sits in.
+Both work on the HTML the ``abbr`` extension writes: an element with a title attribute and
+text only, never nested markup.
 """
 
 from __future__ import annotations
@@ -31,3 +33,8 @@ def first_use_only(html: str) -> str:
         return match[0]
 
     return ABBR.sub(keep_first, html)
+
+
+def none(html: str) -> str:
+    """Return ``html`` with every <abbr> turned back into its plain text."""
+    return ABBR.sub(lambda match: match["text"], html)

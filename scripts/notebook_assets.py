@@ -16,6 +16,11 @@ compressed and that the browser must download before the first paint. Moved into
 files named by content hash, with their width and height (so nothing shifts when they
 arrive) and ``loading="lazy"``, they cost nothing until the reader scrolls to them.
 
+Search. Each code cell is on the page twice: highlighted, and as the hidden plain text
+its copy button copies. Both went into the search index, so code was a quarter of it, and
+every page loads and parses that index at start-up. The hidden copy is marked
+``data-search-exclude``, which Material's search plugin skips.
+
 Alt text. nbconvert gives every plot the same placeholder alt text. A plotting cell
 declares its own (``# %% alt="..."``); scripts/notebooks.py writes it into the PNG as its
 ``Description`` and refuses a plot without one, and the text becomes the image's alt here.
@@ -32,8 +37,17 @@ import zlib
 from collections.abc import Callable
 from html import escape
 
+COPY_TEXT = re.compile(r'<div(?P<attrs>\s[^>]*\bclass="clipboard-copy-txt"[^>]*)>')
 STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<css>.*?)</style>\s*", re.S)
 MIN_BYTES = 1000  # stylesheet-sized; output styles are a few hundred bytes
+
+
+def exclude_copy_text_from_search(html: str) -> str:
+    """Mark the hidden copy-button text of each code cell so search skips the duplicate."""
+    return COPY_TEXT.sub(
+        lambda m: m[0] if "data-search-exclude" in m["attrs"] else f"<div{m['attrs']} data-search-exclude>",
+        html,
+    )
 
 
 def extract_styles(html: str, href: Callable[[str], str]) -> tuple[str, str]:

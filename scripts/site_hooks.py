@@ -5,8 +5,9 @@
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
 - on_page_markdown: expand content directives (snippets, tables, charts).
-- on_page_content: keep an abbreviation's tooltip on its first use in a page only; move a
-  notebook's inline stylesheets and plots into files of their own.
+- on_page_content: keep an abbreviation's tooltip on its first use in a page only (none on
+  a page with `abbreviations: false`); move a notebook's inline stylesheets and plots into
+  files of their own, and keep its copy-button duplicates of the code out of search.
 - on_post_build: point Material's lazy Mermaid loader at our own copy (no CDN).
 """
 
@@ -113,7 +114,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    html = abbreviations.first_use_only(html)
+    tooltips = page.meta.get("abbreviations", True)
+    if not isinstance(tooltips, bool):
+        raise PluginError(
+            f"docs/{page.file.src_uri}: front matter 'abbreviations: {tooltips}' must be true or false "
+            "(false drops the glossary tooltips from a page that defines the terms itself)"
+        )
+    html = abbreviations.first_use_only(html) if tooltips else abbreviations.none(html)
 
     site = Path(config.site_dir)
 
@@ -133,6 +140,7 @@ def on_page_content(html: str, page, config, files) -> str:
     try:
         html, _css = notebook_assets.extract_styles(html, stylesheet)
         html, _images = notebook_assets.extract_images(html, image)
+        html = notebook_assets.exclude_copy_text_from_search(html)
     except notebook_assets.NotebookImageError as exc:
         raise PluginError(
             f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"

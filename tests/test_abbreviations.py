@@ -1,6 +1,6 @@
 """Abbreviation tooltips are kept on first use only (scripts/abbreviations.py)."""
 
-from scripts.abbreviations import first_use_only
+from scripts.abbreviations import first_use_only, none
 
 BLS = '<abbr title="US Bureau of Labor Statistics">BLS</abbr>'
 AI = '<abbr title="Artificial intelligence">AI</abbr>'
@@ -27,3 +27,8 @@ def test_abbreviations_are_case_sensitive_and_other_markup_is_untouched():
 def test_page_without_abbreviations_is_returned_as_is():
     html = "<p>No abbreviations <abbreviated>here</abbreviated>.</p>"
     assert first_use_only(html) == html
+
+
+def test_none_unwraps_every_abbreviation_and_keeps_the_text():
+    html = f'<p>{BLS} on {AI}</p><td>{AI}</td><a title="t">x</a>'
+    assert none(html) == '<p>BLS on AI</p><td>AI</td><a title="t">x</a>'

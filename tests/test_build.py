@@ -80,3 +80,23 @@ def test_unknown_directive_kind_fails(fixture_site):
     result = fixture_site({"index.md": page("Home", "<!-- tabel: roles-comparison -->")})
     assert result.returncode != 0
     assert "unknown directive 'tabel:'" in result.output
+
+
+def test_abbreviations_false_drops_the_tooltips_from_that_page_only(fixture_site):
+    # "ML" is in the glossary, whose abbreviations every page gets.
+    glossary_like = (
+        "---\ntitle: Terms\ndescription: A fixture page.\nabbreviations: false\n---\n\n# Terms\n\nML.\n"
+    )
+    result = fixture_site({"index.md": page("Home", "ML and ML."), "terms.md": glossary_like})
+    assert result.returncode == 0, result.output
+    home = (result.site_dir / "index.html").read_text(encoding="utf-8")
+    terms = (result.site_dir / "terms" / "index.html").read_text(encoding="utf-8")
+    assert home.count("<abbr") == 1, "first use keeps its tooltip, the second loses it"
+    assert "<abbr" not in terms and "ML." in terms
+
+
+def test_abbreviations_must_be_true_or_false(fixture_site):
+    bad = "---\ntitle: Terms\ndescription: A fixture page.\nabbreviations: sometimes\n---\n\n# Terms\n"
+    result = fixture_site({"index.md": page("Home"), "terms.md": bad})
+    assert result.returncode != 0
+    assert "docs/terms.md" in result.output and "abbreviations: sometimes" in result.output

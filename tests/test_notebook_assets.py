@@ -2,6 +2,7 @@
 (scripts/notebook_assets.py)."""
 
 import base64
+import json
 import struct
 import zlib
 
@@ -11,6 +12,7 @@ from scripts.notebook_assets import (
     MIN_BYTES,
     NotebookImageError,
     description,
+    exclude_copy_text_from_search,
     extract_images,
     extract_styles,
     file_name,
@@ -118,3 +120,28 @@ def test_the_description_becomes_the_alt_text():
         out
         == '<img alt="Errors by &quot;area&quot;" class="" src="x.png" width="4" height="4" loading="lazy"/>'
     )
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def test_copy_button_text_is_kept_out_of_search_and_the_code_is_not():
+    cell = (
+        '<div class="highlight-ipynb"><pre>x = 1</pre></div>'
+        '<div id="cell-3" class="clipboard-copy-txt">x = 1</div>'
+    )
+    marked = exclude_copy_text_from_search(cell)
+    assert marked == (
+        '<div class="highlight-ipynb"><pre>x = 1</pre></div>'
+        '<div id="cell-3" class="clipboard-copy-txt" data-search-exclude>x = 1</div>'
+    )
+    assert exclude_copy_text_from_search(marked) == marked, "marking twice changes nothing"
+
+
+@pytest.mark.xdist_group("site")
+def test_the_built_search_index_has_each_notebook_cell_once(site_dir):
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    page = "".join(
+        d["text"] for d in index["docs"] if d["location"].startswith("projects/notebook-to-service/")
+    )
+    assert page.count("import hashlib") == 1, "the copy button's hidden duplicate of a cell is in the index"
