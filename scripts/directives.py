@@ -144,7 +144,13 @@ def render_snippet(directive: Directive, root: Path) -> str:
     output = result.output(section).rstrip("\n")
     if output:
         fence = _fence_for(output)
-        parts += [f'{fence}{{ .text .snippet-output title="Output" }}', output, fence, ""]
+        # Printed numbers answer no search; the index every page loads stays smaller without them.
+        parts += [
+            f'{fence}{{ .text .snippet-output title="Output" data-search-exclude="" }}',
+            output,
+            fence,
+            "",
+        ]
     for figure in result.figures(section):
         data = figure["svg_base64"]
         alt = html.escape(figure["alt"], quote=True)

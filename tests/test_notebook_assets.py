@@ -2,7 +2,6 @@
 (scripts/notebook_assets.py)."""
 
 import base64
-import json
 import struct
 import zlib
 
@@ -136,12 +135,3 @@ def test_copy_button_text_is_kept_out_of_search_and_the_code_is_not():
         '<div id="cell-3" class="clipboard-copy-txt" data-search-exclude>x = 1</div>'
     )
     assert exclude_copy_text_from_search(marked) == marked, "marking twice changes nothing"
-
-
-@pytest.mark.xdist_group("site")
-def test_the_built_search_index_has_each_notebook_cell_once(site_dir):
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    page = "".join(
-        d["text"] for d in index["docs"] if d["location"].startswith("projects/notebook-to-service/")
-    )
-    assert page.count("import hashlib") == 1, "the copy button's hidden duplicate of a cell is in the index"
