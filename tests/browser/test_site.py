@@ -170,8 +170,14 @@ def test_generated_table_and_chart_render_on_the_salaries_page(page, site_url):
     page.goto(site_url + "salaries/")
     chart = page.locator("article figure svg[role='img']").first
     expect(chart).to_be_visible()
+    chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    assert box and box["width"] > 200 and box["height"] > 100, f"the chart is drawn too small: {box}"
+    column = page.locator("article").bounding_box()
+    # The SVG is drawn at 100% of the column up to its max-width of 768 px.
+    wanted = min(768, column["width"] - 40)
+    assert box and box["width"] >= 0.9 * wanted and box["height"] > 100, (
+        f"the chart is drawn {box} in a column {column['width']} px wide; expected about {wanted} px"
+    )
     labelled_by = (chart.get_attribute("aria-labelledby") or "").split()
     assert labelled_by, "the chart has no accessible name"
     for element_id in labelled_by:
