@@ -140,12 +140,11 @@ def on_page_content(html: str, page, config, files) -> str:
     try:
         html, _css = notebook_assets.extract_styles(html, stylesheet)
         html, _images = notebook_assets.extract_images(html, image)
-        html = notebook_assets.exclude_copy_text_from_search(html)
     except notebook_assets.NotebookImageError as exc:
         raise PluginError(
             f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"
         ) from None
-    return html
+    return notebook_assets.exclude_copy_text_from_search(html)
 
 
 def _named(render):
