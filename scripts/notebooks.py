@@ -19,6 +19,7 @@ CLI::
 from __future__ import annotations
 
 import argparse
+import base64
 import fcntl
 import hashlib
 import os
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.cache import SINGLE_THREADED, cache_dir
+from scripts.notebook_assets import with_description
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -132,7 +134,7 @@ def _execute_in_child(source: Path, out: Path) -> int:
                 try:
                     client.execute_cell(cell, index)
                 except (CellExecutionError, CellTimeoutError) as exc:
-                    line = f", line {starts[index]} of {rel}" if index < len(starts) else ""
+                    line = _line_of(index, starts, rel)
                     reason = ANSI.sub("", str(exc)).strip().splitlines()
                     summary = next((r for r in reversed(reason) if r.strip()), "error")
                     print(
@@ -152,6 +154,11 @@ def _execute_in_child(source: Path, out: Path) -> int:
     return 0
 
 
+def _line_of(index: int, starts: list[int], rel: str) -> str:
+    """ ", line N of notebooks/x.py" for cell ``index``, or "" if its line is unknown."""
+    return f", line {starts[index]} of {rel}" if index < len(starts) else ""
+
+
 def _describe_plots(notebook, rel: str, starts: list[int]) -> str | None:
     """Write each plotting cell's alt text into its PNGs; name the first cell without one.
 
@@ -159,17 +166,13 @@ def _describe_plots(notebook, rel: str, starts: list[int]) -> str | None:
     reader learns nothing. The cell says what it shows (``# %% alt="..."``); the text
     travels inside the PNG and the build makes it the image's alt (scripts/notebook_assets.py).
     """
-    import base64
-
-    from scripts.notebook_assets import with_description
-
     for index, cell in enumerate(notebook.cells):
         plots = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         if not plots:
             continue
         alt = str(cell.get("metadata", {}).get("alt", "")).strip()
         if not alt:
-            line = f", line {starts[index]} of {rel}" if index < len(starts) else ""
+            line = _line_of(index, starts, rel)
             return (
                 f"{rel}: cell {index + 1}{line} draws a plot but has no alt text; "
                 'say what it shows on its marker line: # %% alt="..."'

@@ -143,14 +143,20 @@ def _salary_frame(kb: KnowledgeBase) -> pd.DataFrame:
     return frame
 
 
+def _with_verification(frame: pd.DataFrame, args: Mapping[str, str]) -> pd.DataFrame:
+    """The rows whose status is one of ``verification=a,b`` (all rows without the argument)."""
+    if "verification" not in args:
+        return frame
+    return frame[frame["verification"].isin(args["verification"].split(","))]
+
+
 def salaries_by_role_level(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
     frame = _salary_frame(kb)
     if "role" in args:
         frame = frame[frame["role"] == args["role"]]
     if "geography" in args:
         frame = frame[frame["geography"] == args["geography"]]
-    if "verification" in args:
-        frame = frame[frame["verification"].isin(args["verification"].split(","))]
+    frame = _with_verification(frame, args)
     frame = frame.sort_values(
         ["role_order", "level_order", "strength", "geography", "source", "data_year"],
         ascending=[True, True, True, True, True, False],
@@ -255,8 +261,7 @@ def hybrid_role_ranges(kb: KnowledgeBase, link: Linker, args: Mapping[str, str])
 
 def demand_figures(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
     frame = _figure_rows(kb, "market")
-    if "verification" in args:
-        frame = frame[frame["verification"].isin(args["verification"].split(","))]
+    frame = _with_verification(frame, args)
     rows = [
         {
             "Figure": escape(r.figure),
@@ -617,6 +622,10 @@ def _geographies(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.geography for s in kb.items("salaries")))
 
 
+def _verifications(_kb: KnowledgeBase) -> tuple[str, ...]:
+    return tuple(VERIFICATION_LABELS)
+
+
 DATASET_NAMES = tuple(DATASETS)
 _models = {name: d.model for name, d in DATASETS.items()}
 
@@ -628,15 +637,13 @@ TABLES: dict[str, TableSpec] = {
         {
             "role": _role_ids,
             "geography": _geographies,
-            "verification": lambda _kb: tuple(VERIFICATION_LABELS),
+            "verification": _verifications,
         },
         lists=("verification",),
     ),
     "salaries-by-source": TableSpec(salaries_by_source),
     "hybrid-role-ranges": TableSpec(hybrid_role_ranges),
-    "demand-figures": TableSpec(
-        demand_figures, {"verification": lambda _kb: tuple(VERIFICATION_LABELS)}, lists=("verification",)
-    ),
+    "demand-figures": TableSpec(demand_figures, {"verification": _verifications}, lists=("verification",)),
     "trends-evidence": TableSpec(trends_evidence),
     "tools": TableSpec(tools, {"category": _values(_models["tools"], "category")}, required=("category",)),
     "concept-map": TableSpec(concept_map),
