@@ -16,9 +16,16 @@ CLI::
   snippets with figures, charts, the notebook, the planner), each in the mobile (default)
   and desktop (``--preset=desktop``) configurations.
 
-Each page and mode is audited ``--runs`` times (default 3) and the run with the median
+Each page and mode is audited ``--runs`` times (default 5) and the run with the median
 performance score is reported, with the range beside it: Lighthouse's own guidance on
 variability, since one run on a shared machine can swing by ten points.
+
+Runs whose first paint headless Chrome held back for about a second are set aside before
+the median is taken, and counted in the report: the page had committed its content, but
+the display compositor throttled the page to one frame a second (GoogleChrome/lighthouse
+issue 17148). Such a run scores 82-88 whatever the page; scripts/paint_hold.py reads the
+mark this leaves in each run's trace. When every run of a page was held back, none is set
+aside.
 
 Budgets: performance >= 95, accessibility 100, best practices >= 95, SEO >= 95 on every
 audited page; the home page transfers < 400 KB (the ``total-byte-weight`` audit). Figures
@@ -46,7 +53,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from scripts import local_site
+from scripts import local_site, paint_hold
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS_DIR = ROOT / "build" / "tools" / "lighthouse"
@@ -101,6 +108,8 @@ class Result:
     error: str | None = None
     benchmark_index: float | None = None  # Lighthouse's CPU speed figure for the run
     perf_range: tuple[int, int] | None = None  # lowest and highest performance over the runs
+    paint_held_ms: float | None = None  # how long Chrome held back the first paint (paint_hold)
+    set_aside: int = 0  # runs left out of the median because their first paint was held back
 
     def below_budget(self) -> list[str]:
         return [c for c, s in self.scores.items() if s is not None and s < BUDGETS[c]]
@@ -230,6 +239,7 @@ def audit(binary: Path, url: str, mode: str, out: Path) -> dict:
         f"--only-categories={','.join(CATEGORIES)}",
         "--output=json",
         f"--output-path={out}",
+        "--save-assets",  # the trace, read by paint_hold
         "--quiet",
     ]
     if mode == "desktop":
@@ -270,15 +280,29 @@ def median_run(runs: list[Result]) -> Result:
     """The run with the median performance score, carrying the range over all runs.
 
     Errors count only when every run failed: a run that crashed says nothing about the page.
+    Runs whose first paint Chrome held back are left out, unless no other run is left.
     """
     scored = [r for r in runs if not r.error and r.scores.get("performance") is not None]
     if not scored:
         return runs[-1]
     scored.sort(key=lambda r: r.scores["performance"])
-    chosen = scored[(len(scored) - 1) // 2]
+    kept = [r for r in scored if r.paint_held_ms is None] or scored
+    chosen = kept[(len(kept) - 1) // 2]
     perfs = [r.scores["performance"] for r in scored]
     chosen.perf_range = (perfs[0], perfs[-1])
+    chosen.set_aside = len(scored) - len(kept)
     return chosen
+
+
+def trace_check(result: Result, report: Path, keep: bool) -> None:
+    """Read the run's saved trace for a held-back first paint, then drop the saved files
+    (about 5 MB a run) unless the reports are kept."""
+    trace = report.with_name(f"{report.stem}-0.trace.json")
+    if trace.is_file():
+        result.paint_held_ms = paint_hold.held_first_paint_ms(paint_hold.load_events(trace))
+    if not keep:
+        for asset in (trace, report.with_name(f"{report.stem}-0.devtoolslog.json")):
+            asset.unlink(missing_ok=True)
 
 
 def run(
@@ -314,6 +338,7 @@ def run(
                     try:
                         lhr = audit(binary, base + path, mode, report)
                         attempts.append(read_result(section, path, mode, lhr))
+                        trace_check(attempts[-1], report, keep=keep_reports is not None)
                     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
                         error = str(exc).strip().splitlines()[-1][:300]
                         attempts.append(Result(section, path, mode, error=error))
@@ -321,6 +346,7 @@ def run(
                 results.append(result)
                 figures = " ".join(f"{SHORT[c]} {result.scores.get(c)}" for c in CATEGORIES)
                 spread = f" (perf {result.perf_range[0]}-{result.perf_range[1]})" if result.perf_range else ""
+                spread += f", {result.set_aside} held back" if result.set_aside else ""
                 log(f"  {mode:7} /{path:32} {figures}{spread}  ({time.perf_counter() - started:.0f} s)")
     return results
 
@@ -338,7 +364,8 @@ def format_table(results: list[Result]) -> str:
     for r in results:
         cells = [_mark(r.scores.get(c), c not in r.below_budget()) for c in CATEGORIES]
         if r.perf_range and r.perf_range[0] != r.perf_range[1]:
-            cells[0] += f" ({r.perf_range[0]}-{r.perf_range[1]})"
+            aside = f", {r.set_aside} set aside" if r.set_aside else ""
+            cells[0] += f" ({r.perf_range[0]}-{r.perf_range[1]}{aside})"
         size = "-"
         if r.total_bytes is not None:
             size = f"{r.total_bytes / 1000:.0f} KB" + ("!" if r.over_weight() else "")
@@ -370,6 +397,18 @@ def format_findings(results: list[Result]) -> str:
         f"Budgets: {budget}; home page < {HOME_BYTES_BUDGET / 1000:.0f} KB. '!' marks a miss; "
         "performance is the median run, with the range of all runs in brackets."
     )
+    held = sum(r.set_aside for r in results)
+    if held:
+        lines.append(
+            f"{held} run(s) set aside: Chrome held the first paint back about a second after the "
+            "page had committed it (headless viz throttling, GoogleChrome/lighthouse#17148; see "
+            "scripts/paint_hold.py). They are in the range, not in the median."
+        )
+    for r in results:
+        if r.paint_held_ms is not None:
+            lines.append(
+                f"/{r.path} ({r.mode}): every run's first paint was held back; the median includes them."
+            )
     if not failing:
         lines.append("Every audited page is within budget.")
     for r in failing:
@@ -400,7 +439,9 @@ def main(argv: list[str] | None = None) -> int:
         "--page", action="append", help="audit only this page path (repeatable), e.g. salaries/"
     )
     parser.add_argument("--mode", choices=MODES, action="append", help="only this mode (repeatable)")
-    parser.add_argument("--keep-reports", type=Path, help="keep the JSON reports in this directory")
+    parser.add_argument(
+        "--keep-reports", type=Path, help="keep the JSON reports and traces in this directory"
+    )
     parser.add_argument(
         "--runs", type=int, default=RUNS, help=f"audits per page and mode, median kept (default {RUNS})"
     )

@@ -76,3 +76,29 @@ def test_findings_say_when_every_page_is_within_budget():
     page = read_result("FAQ", "faq/", "mobile", lhr(0.99))
     page.lost = []
     assert "Every audited page is within budget." in format_findings([page])
+
+
+def held(perf: float, held_ms: float | None) -> Result:
+    result = read_result("Trends", "trends/", "mobile", lhr(perf))
+    result.paint_held_ms = held_ms
+    return result
+
+
+def test_runs_with_a_held_first_paint_are_set_aside_but_kept_in_the_range():
+    runs = [held(0.97, None), held(0.84, 958), held(0.93, None), held(0.82, 1003), held(0.98, None)]
+    chosen = median_run(runs)
+    # The median of 93, 97 and 98; of all five runs it would be 93.
+    assert chosen.scores["performance"] == 97
+    assert chosen.perf_range == (82, 98)
+    assert chosen.set_aside == 2
+    assert "| /trends/ | mobile | 97 (82-98, 2 set aside) |" in format_table([chosen])
+    findings = format_findings([chosen])
+    assert "2 run(s) set aside: Chrome held the first paint back" in findings
+    assert "every run's first paint was held back" not in findings
+
+
+def test_when_every_run_was_held_back_none_is_set_aside():
+    chosen = median_run([held(0.84, 958), held(0.82, 1003), held(0.88, 990)])
+    assert chosen.scores["performance"] == 84
+    assert chosen.set_aside == 0
+    assert "/trends/ (mobile): every run's first paint was held back" in format_findings([chosen])
