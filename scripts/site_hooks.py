@@ -5,7 +5,8 @@
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
 - on_page_markdown: expand content directives (snippets, tables, charts).
-- on_page_content: keep an abbreviation's tooltip on its first use in a page only (none on
+- on_page_content: check a page's own assets (front matter `extra_css`,
+  `extra_javascript`); keep an abbreviation's tooltip on its first use in a page only (none on
   a page with `abbreviations: false`); move a notebook's inline stylesheets and plots into
   files of their own, and keep its copy-button duplicates of the code out of search.
 - on_post_build: point Material's lazy Mermaid loader at our own copy (no CDN).
@@ -114,6 +115,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
+    _check_page_assets(page, Path(config.docs_dir))
     tooltips = page.meta.get("abbreviations", True)
     if not isinstance(tooltips, bool):
         raise PluginError(
@@ -145,6 +147,27 @@ def on_page_content(html: str, page, config, files) -> str:
             f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"
         ) from None
     return notebook_assets.exclude_copy_text_from_search(html)
+
+
+PAGE_ASSET_KEYS = ("extra_css", "extra_javascript")
+
+
+def _check_page_assets(page, docs_dir: Path) -> None:
+    """A page's own stylesheets and scripts (overrides/main.html adds them) must be files
+    under docs/; a typo would otherwise ship a page that silently lacks its script."""
+    for key in PAGE_ASSET_KEYS:
+        paths = page.meta.get(key, [])
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise PluginError(
+                f"docs/{page.file.src_uri}: front matter '{key}' must be a list of paths under docs/, "
+                "e.g. [assets/javascripts/planner.js]"
+            )
+        for path in paths:
+            if not (docs_dir / path).is_file() or ".." in Path(path).parts:
+                raise PluginError(
+                    f"docs/{page.file.src_uri}: front matter '{key}' lists {path}, which is not a file "
+                    "under docs/; give its path from docs/, as in assets/javascripts/planner.js"
+                )
 
 
 def _named(render):

@@ -100,3 +100,36 @@ def test_abbreviations_must_be_true_or_false(fixture_site):
     result = fixture_site({"index.md": page("Home"), "terms.md": bad})
     assert result.returncode != 0
     assert "docs/terms.md" in result.output and "abbreviations: sometimes" in result.output
+
+
+def test_a_page_gets_its_own_assets_and_no_other_page_does(fixture_site):
+    own = (
+        "---\ntitle: Tool\ndescription: A fixture page.\nextra_css: [css/tool.css]\n"
+        "extra_javascript: [js/tool.js]\n---\n\n# Tool\n\nText.\n"
+    )
+    pages = {"index.md": page("Home"), "tool.md": own, "css/tool.css": "p {}\n", "js/tool.js": "void 0;\n"}
+    result = fixture_site(pages, nav=["index.md", "tool.md"])
+    assert result.returncode == 0, result.output
+    home = (result.site_dir / "index.html").read_text(encoding="utf-8")
+    tool = (result.site_dir / "tool" / "index.html").read_text(encoding="utf-8")
+    assert "tool.css" not in home and "tool.js" not in home
+    assert '<link rel="stylesheet" href="../css/tool.css">' in tool
+    # Inside the content, where Material's instant navigation runs scripts again.
+    article = tool[tool.index("<article") : tool.index("</article>")]
+    assert '<script src="../js/tool.js" defer></script>' in article
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "says"),
+    [
+        ("extra_javascript: [js/missing.js]", "lists js/missing.js, which is not a file under docs/"),
+        ("extra_css: css/tool.css", "'extra_css' must be a list of paths under docs/"),
+    ],
+)
+def test_a_page_asset_that_is_not_there_fails_naming_the_page(fixture_site, front_matter, says):
+    bad = f"---\ntitle: Tool\ndescription: A fixture page.\n{front_matter}\n---\n\n# Tool\n"
+    result = fixture_site(
+        {"index.md": page("Home"), "tool.md": bad, "css/tool.css": "p {}\n"}, nav=["index.md", "tool.md"]
+    )
+    assert result.returncode != 0
+    assert "docs/tool.md" in result.output and says in result.output

@@ -8,6 +8,8 @@
   skip the build while iterating on a page.
 - ``browser`` and ``page``: one browser per session, a fresh context (empty local storage,
   downloads allowed) per test.
+- ``instant_page``: ``page`` with Material's instant navigation working on the test
+  server's port, as it does in production.
 
 Playwright never downloads a browser here; it runs the system Chromium.
 """
@@ -15,8 +17,10 @@ Playwright never downloads a browser here; it runs the system Chromium.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -65,3 +69,24 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def instant_page(page, site_url: str):
+    """``page``, with Material's instant navigation working on the test server's port.
+
+    Material intercepts a click only for URLs listed in sitemap.xml, and rebases those on the
+    current protocol and host name but not the port: the sitemap's https://<site_url>/... entries
+    never match http://127.0.0.1:<port>/... links, so every click would be a full page load.
+    Instant navigation starts once Material has fetched the sitemap: load pages with
+    ``wait_until="networkidle"``.
+    """
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+
+    def rewrite(route) -> None:
+        response = route.fetch()
+        body = re.sub(r"<loc>https?://[^/<]+", f"<loc>{origin}", response.text())
+        route.fulfill(response=response, body=body)
+
+    page.route("**/sitemap.xml", rewrite)
+    return page

@@ -397,13 +397,63 @@ def test_an_import_with_unknown_skills_reports_them_and_keeps_the_rest(page, sit
 # --- loading, navigation, privacy ------------------------------------------------------
 
 
-def test_it_starts_after_an_instant_navigation(page, site_url):
-    page.goto(site_url + "roadmap/")
-    page.wait_for_selector("#__config", state="attached")
+def test_only_the_planner_page_loads_its_assets_even_after_instant_navigations(
+    instant_page, site_url, skills
+):
+    page = instant_page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    page.goto(site_url + "roadmap/", wait_until="networkidle")
+    assert not [path for path in requested if "planner." in path], "another page loaded the planner"
+    page.evaluate("window.sameDocument = true")
+    categories = len({skill.category for skill in skills})
+
+    def shown_once() -> None:
+        page.wait_for_url("**/roadmap/planner/")
+        page.wait_for_selector("#skill-planner[data-ready='true']")
+        assert page.locator("#planner-steps > li").count() > 0
+        # Rendered once: the script runs again on each arrival but subscribes only once.
+        assert page.locator("#skill-planner .planner-category").count() == categories
+        # planner.css arrived with the page (it gives off-screen categories this property).
+        assert (
+            page.eval_on_selector(".planner-category", "e => getComputedStyle(e).contentVisibility") == "auto"
+        )
+        assert page.evaluate("window.sameDocument === true"), "that was a full page load, not instant"
+
     page.locator("article a[href$='planner/']").first.click()
-    page.wait_for_url("**/roadmap/planner/")
+    shown_once()
+    page.go_back()
+    expect(page.locator("#skill-planner")).to_have_count(0)
+    expect(page.locator("link[href$='planner.css']")).to_have_count(0)  # left with its page
+    # Count how often the planner starts loading on the way back (the window survives
+    # instant navigation, and so does this observer).
+    page.evaluate(
+        """() => {
+            window.plannerStarts = 0;
+            new MutationObserver((records) => {
+                for (const record of records)
+                    for (const node of record.addedNodes)
+                        if (node.classList?.contains("planner-loading")) window.plannerStarts++;
+            }).observe(document.body, { childList: true, subtree: true });
+        }"""
+    )
+    page.go_forward()
+    shown_once()
+    assert page.evaluate("window.plannerStarts") == 1
+    assert "planner.js" in " ".join(requested)
+
+
+def test_a_full_load_of_the_planner_then_an_instant_return_shows_it_again(instant_page, site_url):
+    page = instant_page
+    page.goto(site_url + "roadmap/planner/", wait_until="networkidle")
+    page.wait_for_selector("#skill-planner[data-ready='true']")
+    page.evaluate("window.sameDocument = true")
+    page.locator("article a[href$='/guide/roadmap/']").first.click()
+    expect(page.locator("#skill-planner")).to_have_count(0)
+    page.go_back()
     page.wait_for_selector("#skill-planner[data-ready='true']")
     assert page.locator("#planner-steps > li").count() > 0
+    assert page.evaluate("window.sameDocument === true"), "that was a full page load, not instant"
 
 
 def test_a_data_failure_is_shown_in_the_container(page, site_url):

@@ -88,26 +88,8 @@ def scheme(page) -> str | None:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
 
-def serve_sitemap_for_this_origin(page, site_url: str) -> None:
-    """Make Material's instant navigation work on the test server's port, as it does in production.
-
-    Material intercepts a click only for URLs listed in sitemap.xml, and rebases those on the
-    current protocol and host name but not the port: the sitemap's https://<site_url>/... entries
-    never match http://127.0.0.1:<port>/... links, so every click would be a full page load.
-    """
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
-
-    def rewrite(route) -> None:
-        response = route.fetch()
-        body = re.sub(r"<loc>https?://[^/<]+", f"<loc>{origin}", response.text())
-        route.fulfill(response=response, body=body)
-
-    page.route("**/sitemap.xml", rewrite)
-
-
-def test_dark_mode_choice_persists_across_instant_navigation_and_reloads(page, site_url):
-    serve_sitemap_for_this_origin(page, site_url)
-    # Instant navigation starts once Material has fetched the sitemap; wait for it.
+def test_dark_mode_choice_persists_across_instant_navigation_and_reloads(instant_page, site_url):
+    page = instant_page
     page.goto(site_url, wait_until="networkidle")
     assert scheme(page) == "default"  # the browser prefers light
     page.locator("label[title='Switch to dark mode']").click()

@@ -8,8 +8,9 @@
  * Privacy: the only requests are for this site's own downloads/*.json. Ratings live in
  * localStorage; export and import go through files the reader picks.
  *
- * Runs on every page Material shows, including instant navigations (document$), and
- * does nothing on pages without the container.
+ * Only the planner page loads it (front matter `extra_javascript`). Material runs it again
+ * each time an instant navigation brings that page back, so it subscribes to document$
+ * once, on first evaluation, and initialises the planner whenever the page is shown.
  */
 (() => {
   "use strict";
@@ -736,7 +737,8 @@
 
   function init() {
     const container = document.getElementById(CONTAINER_ID);
-    if (!container || container.dataset.ready) return;
+    // Already shown, or loading: an instant navigation can announce the page twice.
+    if (!container || container.dataset.ready || container.getAttribute("aria-busy") === "true") return;
     container.setAttribute("aria-busy", "true");
     container.replaceChildren(h("p", { class: "planner-loading", text: "Loading the skills data…" }));
     loadData().then(
@@ -755,11 +757,17 @@
     );
   }
 
-  if (typeof document$ !== "undefined" && typeof document$.subscribe === "function") {
-    document$.subscribe(init); // Material: first load and every instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  if (window.__skillPlannerStarted) return;
+  window.__skillPlannerStarted = true;
+  const start = () => {
+    if (typeof document$ !== "undefined" && typeof document$.subscribe === "function") {
+      document$.subscribe(init); // Material: the page now and after every instant navigation
+    } else {
+      init(); // without Material's script: a plain page load
+    }
+  };
+  // On a full page load this deferred script runs before Material's bundle defines
+  // document$; both have run by DOMContentLoaded.
+  if (typeof document$ !== "undefined") start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
 })();
