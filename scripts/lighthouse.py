@@ -23,7 +23,7 @@ variability, since one run on a shared machine can swing by ten points.
 Runs whose first paint headless Chrome held back for about a second are set aside before
 the median is taken, and counted in the report: the page had committed its content, but
 the display compositor throttled the page to one frame a second (GoogleChrome/lighthouse
-issue 17148). Such a run scores 82-88 whatever the page; scripts/paint_hold.py reads the
+issue 17148). Such a run loses 10-20 points whatever the page; scripts/paint_hold.py reads the
 mark this leaves in each run's trace. When every run of a page was held back, none is set
 aside.
 
@@ -346,7 +346,7 @@ def run(
                 results.append(result)
                 figures = " ".join(f"{SHORT[c]} {result.scores.get(c)}" for c in CATEGORIES)
                 spread = f" (perf {result.perf_range[0]}-{result.perf_range[1]})" if result.perf_range else ""
-                spread += f", {result.set_aside} held back" if result.set_aside else ""
+                spread += f", {result.set_aside} set aside" if result.set_aside else ""
                 log(f"  {mode:7} /{path:32} {figures}{spread}  ({time.perf_counter() - started:.0f} s)")
     return results
 
