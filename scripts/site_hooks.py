@@ -163,7 +163,8 @@ def _check_page_assets(page, docs_dir: Path) -> None:
                 "e.g. [assets/javascripts/planner.js]"
             )
         for path in paths:
-            if not (docs_dir / path).is_file() or ".." in Path(path).parts:
+            relative = Path(path)
+            if relative.is_absolute() or ".." in relative.parts or not (docs_dir / relative).is_file():
                 raise PluginError(
                     f"docs/{page.file.src_uri}: front matter '{key}' lists {path}, which is not a file "
                     "under docs/; give its path from docs/, as in assets/javascripts/planner.js"

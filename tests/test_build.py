@@ -123,6 +123,7 @@ def test_a_page_gets_its_own_assets_and_no_other_page_does(fixture_site):
     ("front_matter", "says"),
     [
         ("extra_javascript: [js/missing.js]", "lists js/missing.js, which is not a file under docs/"),
+        ("extra_css: [../docs/css/tool.css]", "lists ../docs/css/tool.css, which is not a file under docs/"),
         ("extra_css: css/tool.css", "'extra_css' must be a list of paths under docs/"),
     ],
 )
