@@ -412,7 +412,7 @@ def test_only_the_planner_page_loads_its_assets_even_after_instant_navigations(
         page.wait_for_url("**/roadmap/planner/")
         page.wait_for_selector("#skill-planner[data-ready='true']")
         assert page.locator("#planner-steps > li").count() > 0
-        # Rendered once: the script runs again on each arrival but subscribes only once.
+        # One planner in the container, not one per arrival.
         assert page.locator("#skill-planner .planner-category").count() == categories
         # planner.css arrived with the page (it gives off-screen categories this property).
         assert (
