@@ -118,6 +118,60 @@ def test_dark_mode_choice_persists_across_instant_navigation_and_reloads(instant
     assert scheme(page) == "default"
 
 
+def test_with_no_choice_made_the_scheme_follows_the_system(page, site_url):
+    # Set while the header is parsed (overrides/partials/javascripts/palette.html), so the
+    # first paint is already dark; nothing is stored until the reader chooses.
+    page.emulate_media(color_scheme="dark")
+    page.goto(site_url + "faq/", wait_until="domcontentloaded")
+    assert scheme(page) == "slate"
+    expect(page.locator("label[title='Switch to light mode']")).to_be_visible()
+    expect(page.locator("label[title='Switch to dark mode']")).to_be_hidden()
+    assert page.evaluate("localStorage.length") == 0
+
+    page.emulate_media(color_scheme="light")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    expect(page.locator("label[title='Switch to dark mode']")).to_be_visible()
+
+    # A choice, once made, outranks the system's.
+    page.locator("label[title='Switch to dark mode']").click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    page.emulate_media(color_scheme="dark")
+    page.emulate_media(color_scheme="light")
+    page.reload()
+    assert scheme(page) == "slate"
+
+
+def test_enter_on_the_focused_toggle_switches_the_scheme(page, site_url):
+    page.goto(site_url)
+    page.keyboard.press("Tab")  # makes the page's focus keyboard focus
+    page.locator("#__palette_0").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    expect(page.locator("#__palette_1")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+
+
+def test_theme_color_and_color_scheme_meta_follow_the_header(page, site_url):
+    read = """() => {
+        const style = getComputedStyle(document.querySelector("[data-md-component=header]"));
+        const hex = style.backgroundColor.match(/\\d+/g).slice(0, 3)
+            .map(v => (+v).toString(16).padStart(2, "0")).join("");
+        const meta = name => document.querySelector(`meta[name='${name}']`).content;
+        return [meta("theme-color"), "#" + hex, meta("color-scheme"), style.colorScheme];
+    }"""
+    page.goto(site_url)
+    theme, header, color_scheme, header_scheme = page.evaluate(read)
+    assert (theme, color_scheme) == (header, header_scheme)
+    assert page.locator("meta[name='theme-color']").count() == 1
+
+    page.locator("label[title='Switch to dark mode']").click()
+    expect(page.locator("meta[name='color-scheme']")).to_have_attribute("content", "dark")
+    theme, header, color_scheme, header_scheme = page.evaluate(read)
+    assert (theme, color_scheme) == (header, header_scheme)
+    assert page.locator("meta[name='theme-color']").count() == 1
+
+
 # --- code blocks --------------------------------------------------------------------------
 
 
