@@ -4,8 +4,8 @@ The glossary's abbreviations are appended to every page (see site_hooks.on_confi
 Python-Markdown's ``abbr`` extension wraps *every* occurrence of "BLS" or "ML" in an
 ``<abbr title=...>``: 189 of them on the market-trends page. Readers need the expansion
 once per page, as a style guide would spell it out once; a dotted underline under every
-"AI" is noise, and Material mounts a tooltip component per element at start-up, which
-cost that page about half a second of main-thread time on a throttled phone.
+"AI" is noise. (It was also slow while Material's `content.tooltips` was on: it mounted a
+tooltip per element at start-up, about half a second on that page on a throttled phone.)
 
 This keeps the first ``<abbr>`` for each abbreviation and turns the later ones back into
 plain text. A page that defines the terms itself (the glossary, front matter
