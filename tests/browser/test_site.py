@@ -143,7 +143,6 @@ def test_with_no_choice_made_the_scheme_follows_the_system(page, site_url):
 
 def test_enter_on_the_focused_toggle_switches_the_scheme(page, site_url):
     page.goto(site_url)
-    page.keyboard.press("Tab")  # makes the page's focus keyboard focus
     page.locator("#__palette_0").focus()
     page.keyboard.press("Enter")
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
