@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.cache import SINGLE_THREADED, cache_dir
+from scripts.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.notebook_assets import with_description
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,9 @@ def sources() -> list[Path]:
 
 def cache_key(source: Path) -> str:
     digest = hashlib.sha256(source.read_bytes())
+    # Helpers under snippets/ that the notebook imports are part of what it runs.
+    for helper in imported_snippet_files(source.read_text(encoding="utf-8"), str(source)):
+        digest.update(helper.read_bytes())
     for extra in (Path(__file__), ROOT / "requirements.lock"):
         digest.update(extra.read_bytes())
     digest.update(sys.version.encode())

@@ -1,8 +1,9 @@
 """Run snippets with a timeout and cache their output by content.
 
 The build shows the output of a cached run whose key covers everything that can change
-what a snippet prints: its own bytes, the files it declares in ``depends``, this runner's
-code, the locked dependency set and the Python version. Editing a page therefore never
+what a snippet prints: its own bytes, the files it declares in ``depends``, the helper
+modules under ``snippets/`` it imports, this runner's code, the locked dependency set and
+the Python version. Editing a page therefore never
 re-runs a snippet; editing a snippet re-runs only that snippet.
 
 CLI (from the repository root)::
@@ -27,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.cache import SINGLE_THREADED, cache_dir
+from scripts.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +110,8 @@ def cache_key(path: str) -> str:
         for dependency in sorted(ROOT.glob(pattern)):
             if dependency.is_file():
                 digest.update(relative(dependency).encode() + b"\0" + dependency.read_bytes())
+    for helper in imported_snippet_files(source.decode("utf-8"), path):
+        digest.update(relative(helper).encode() + b"\0" + helper.read_bytes())
     for runner_file in RUNNER_FILES:
         digest.update(runner_file.read_bytes())
     digest.update(sys.version.encode())
@@ -210,12 +213,15 @@ def warm(paths: list[str], jobs: int | None = None) -> dict[str, str]:
 
 
 def mask(text: str, volatile: tuple[str, ...]) -> str:
-    """Mask digits on lines that match a volatile pattern (latency figures and the like)."""
+    """Mask numbers on lines that match a volatile pattern (latency figures and the like).
+
+    The padding before a number goes too, so a column that widens from 9.1 to 12.3 ms still
+    compares equal."""
     if not volatile:
         return text
     patterns = [re.compile(p) for p in volatile]
     return "\n".join(
-        re.sub(r"\d+(\.\d+)?", "#", line) if any(p.search(line) for p in patterns) else line
+        re.sub(r" *\d+(\.\d+)?", " #", line) if any(p.search(line) for p in patterns) else line
         for line in text.split("\n")
     )
 

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT
 from scripts import directives, snippet_exec
+from scripts.cache import imported_snippet_files
 
 SNIPPETS = snippet_exec.discover()
 USAGES = directives.snippet_usages(ROOT / "docs")
@@ -132,9 +133,51 @@ def test_volatile_lines_compare_with_digits_masked(scratch_snippet):
     assert snippet_exec.differences(changed, fresh)
 
 
+def test_volatile_numbers_compare_equal_whatever_their_padding():
+    assert snippet_exec.mask(f"p99 {9.1:6.1f} ms", ("p99",)) == snippet_exec.mask(
+        f"p99 {123.4:6.1f} ms", ("p99",)
+    )
+    assert snippet_exec.mask("p99 9 ms, 3 rows", ("p99",)) != snippet_exec.mask("p99 9 ms, 3 cols", ("p99",))
+
+
 def test_cache_key_changes_with_content_only(scratch_snippet):
     path = scratch_snippet('print("a")\n')
     first = snippet_exec.cache_key(path)
     assert snippet_exec.cache_key(path) == first
     Path(ROOT / path).write_text('print("b")\n', encoding="utf-8")
     assert snippet_exec.cache_key(path) != first
+
+
+def test_a_snippet_reruns_when_a_helper_it_imports_changes(scratch_snippet, monkeypatch):
+    path = scratch_snippet("from snippets.skills.evaluation.model_comparison import decide\n")
+    helper = (ROOT / path).parent / "model_comparison.py"
+    helper.write_text("def decide(): ...\n", encoding="utf-8")
+    seen = []
+
+    def fake_imports(source, origin):
+        seen.append(source)
+        return [helper]
+
+    monkeypatch.setattr(snippet_exec, "imported_snippet_files", fake_imports)
+    first = snippet_exec.cache_key(path)
+    helper.write_text("def decide(): return 1\n", encoding="utf-8")
+    assert snippet_exec.cache_key(path) != first
+    assert "model_comparison" in seen[0]
+
+
+def test_helper_imports_are_found_through_each_other_and_a_missing_one_fails(tmp_path):
+    (tmp_path / "snippets" / "lib").mkdir(parents=True)
+    (tmp_path / "snippets" / "lib" / "a.py").write_text("from snippets.lib.b import x\n", encoding="utf-8")
+    (tmp_path / "snippets" / "lib" / "b.py").write_text("x = 1\n", encoding="utf-8")
+    found = imported_snippet_files("import numpy\nfrom snippets.lib.a import y\n", "page.py", root=tmp_path)
+    assert [p.name for p in found] == ["a.py", "b.py"]
+    with pytest.raises(
+        FileNotFoundError, match=r"page.py imports snippets.lib.gone, but snippets/lib/gone.py"
+    ):
+        imported_snippet_files("from snippets.lib.gone import z\n", "page.py", root=tmp_path)
+
+
+def test_the_real_helper_is_part_of_its_users_cache_keys():
+    source = (ROOT / "snippets/skills/evaluation/champion_vs_challenger.py").read_text(encoding="utf-8")
+    found = imported_snippet_files(source, "champion_vs_challenger.py")
+    assert ROOT / "snippets/skills/evaluation/model_comparison.py" in found

@@ -93,6 +93,7 @@ print(
 )
 print(f"imputed quantity in {orders['quantity_was_missing'].sum()} rows")
 print(f"missing values left: {int(orders.isna().sum().sum())}")
+assert orders.isna().sum().sum() == 0
 # --8<-- [end:missing]
 
 # --8<-- [start:duplicates]
@@ -130,6 +131,8 @@ print(f"\nmean amount raw:    {orders['amount'].mean():.2f}")
 print(f"mean amount capped: {orders['amount_capped'].mean():.2f}")
 median = orders["amount"].median()
 print(f"median amount raw:  {median:.2f}  (the median shrugs off the outlier)")
+assert is_outlier.sum() == 1 and orders.loc[is_outlier, "order_id"].item() == 1002
+assert q1 <= median <= q3 < orders["amount"].mean()  # one row drags the mean, not it
 # --8<-- [end:outliers]
 
 # --8<-- [start:structural]
@@ -164,6 +167,8 @@ print(sample.to_string(index=False))
 orders = orders.drop(columns="weight")
 assert np.all(orders["weight_kg"].between(0.1, 5))  # sanity range for a parcel
 print(f"\nclean table: {len(orders)} rows x {orders.shape[1]} columns")
+# Every row removed traces to a named step: unusable (no amount or date), or duplicate.
+assert len(orders) == len(raw) - (no_amount | no_date).sum() - exact.sum()
 shown = ["order_id", "order_date", "country", "amount_capped", "weight_kg"]
 print(orders[shown].head(3).to_string())
 # --8<-- [end:structural]

@@ -105,5 +105,14 @@ encoded = dict(zip(names, lisbon_row, strict=True))
 # k[5:] drops the "cat__" prefix the ColumnTransformer adds to every name.
 city_cols = {k[5:]: float(v) for k, v in encoded.items() if k.startswith("cat__city")}
 print(f"\nLisbon's city columns: {city_cols}")
-assert sum(city_cols.values()) == 0
+
+# What the page says of this output, checked on every build: the unseen city and the
+# missing fields produce ordinary predictions, and Lisbon lands near the average of
+# the known cities with the same flat, weighted by how common each city is.
+assert sum(city_cols.values()) == 0 and requests["predicted_rent"].notna().all()
+same_flat = requests.iloc[[0]].drop(columns="predicted_rent")
+by_city = {c: model.predict(same_flat.assign(city=c))[0] for c in cities}
+shares = X_train["city"].value_counts(normalize=True)
+average_city = sum(shares[c] * by_city[c] for c in cities)
+assert abs(requests["predicted_rent"].iloc[1] - average_city) < 50
 # --8<-- [end:pipeline]

@@ -54,6 +54,13 @@ print(f"\nlowest expected test error at degree {best}")
 print("low degree: high bias (too rigid); high degree: high variance (fits noise)")
 print("degree 14 through 15 points: training error ~0, test error explodes")
 
+# What the page says of this output, checked on every build:
+train_err, test_err = [r[1] for r in rows], [r[2] for r in rows]
+assert train_err == sorted(train_err, reverse=True)  # training error keeps falling
+assert test_err[0] > 2 * min(test_err) and best == 3  # falls, bottoms out at 3
+assert test_err[degrees.index(6) :] == sorted(test_err[degrees.index(6) :])  # climbs
+assert train_err[-1] < 0.001 and test_err[-1] > 10  # degree 14: memorised, explodes
+
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.4))
 d = [r[0] for r in rows]
 ax1.plot(d, [r[1] for r in rows], marker="o", label="training error")

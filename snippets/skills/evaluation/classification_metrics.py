@@ -1,7 +1,7 @@
 """Classification metrics from the confusion matrix up: precision, recall and F1 by hand
 and via scikit-learn (asserted equal), then ROC AUC and what it means.
 
-Run from the repo root: python snippets/skills/evaluation/classification_metrics.py
+Run from the repo root: python -m snippets.skills.evaluation.classification_metrics
 """
 
 import matplotlib.pyplot as plt
@@ -20,6 +20,8 @@ from sklearn.metrics import (
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from snippets.skills.evaluation.model_comparison import paired_difference
 
 # --8<-- [start:confusion-matrix]
 # Breast cancer data bundled with scikit-learn: 569 tumours, 30 measurements each.
@@ -53,6 +55,7 @@ accuracy, all_benign = (tp + tn) / cm.sum(), (fp + tn) / cm.sum()
 print(f"accuracy: {accuracy:.3f}  (always answering 'benign': {all_benign:.3f})")
 # Accuracy hides WHICH mistakes are made; here 15 missed tumours cost far more than
 # 3 false alarms. The metrics below separate the two kinds of error.
+assert (fn, fp) == (15, 3)  # the counts this comment quotes
 # --8<-- [end:confusion-matrix]
 
 # --8<-- [start:precision-recall-f1]
@@ -79,6 +82,7 @@ for name in by_hand:
 
 # The 0.5 threshold is a choice, not a law. Lowering it trades precision for recall.
 print("\nthreshold  precision  recall     f1")
+trade_off = []
 for threshold in [0.3, 0.5, 0.7]:
     p = (proba >= threshold).astype(int)
     prec, rec, f1_t = (
@@ -87,6 +91,12 @@ for threshold in [0.3, 0.5, 0.7]:
         f1_score(y_test, p),
     )
     print(f"{threshold:9.1f}  {prec:9.3f}  {rec:6.3f}  {f1_t:5.3f}")
+    trade_off.append((prec, rec))
+
+# What the page says of this output, checked on every build: a lower threshold buys
+# recall with precision.
+precisions, recalls = zip(*trade_off, strict=True)
+assert list(precisions) == sorted(precisions) and list(recalls) == sorted(recalls)[::-1]
 # --8<-- [end:precision-recall-f1]
 
 # --8<-- [start:roc-auc]
@@ -106,6 +116,10 @@ assert np.isclose(auc, auc_by_hand)
 strong = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
 strong_proba = strong.fit(X_train, y_train).predict_proba(X_test)[:, 1]
 print(f"ROC AUC, all 30 features:          {roc_auc_score(y_test, strong_proba):.4f}")
+# Better beyond the noise of 171 test rows? Pair them (see model_comparison.py):
+gain = paired_difference(roc_auc_score, y_test, proba, strong_proba, name="ROC AUC")
+print(f"30 minus 2 features: {gain}")
+assert gain.low > 0  # the whole interval above zero: really better
 
 fig, ax = plt.subplots(figsize=(5, 3.8))
 for label, scores in [("2 features", proba), ("30 features", strong_proba)]:

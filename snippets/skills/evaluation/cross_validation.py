@@ -32,6 +32,7 @@ print(f"\nRidge R^2 per fold: {np.round(scores, 3).tolist()}")
 print(f"mean {scores.mean():.3f} +/- {scores.std():.3f} (report both)")
 # One train/test split would have reported just one of these numbers - anywhere between:
 print(f"single-split lottery: {scores.min():.3f} .. {scores.max():.3f}")
+assert scores.max() - scores.min() > 0.1  # one split could have said either
 # --8<-- [end:kfold]
 
 # --8<-- [start:stratified]
@@ -42,7 +43,7 @@ y_rare = np.zeros(200, dtype=int)
 y_rare[rng.choice(200, size=20, replace=False)] = 1
 X_dummy = np.zeros((200, 1))  # splitters only need the row count (and labels)
 
-table = {}
+table, counts = {}, {}
 for name, splitter in [
     ("KFold", KFold(5, shuffle=True, random_state=42)),
     ("StratifiedKFold", StratifiedKFold(5, shuffle=True, random_state=42)),
@@ -52,10 +53,15 @@ for name, splitter in [
         f"{y_rare[val].mean():5.1%} ({y_rare[val].sum()})"
         for _, val in splitter.split(X_dummy, y_rare)
     ]
+    counts[name] = [y_rare[val].sum() for _, val in splitter.split(X_dummy, y_rare)]
 print(f"overall positive rate: {y_rare.mean():.1%} ({y_rare.sum()} of {len(y_rare)})")
 print(pd.DataFrame(table, index=[f"fold {i}" for i in range(1, 6)]).to_string())
 # With 1% positives and plain KFold a fold can contain none at all; recall on that fold
 # is then undefined - a silent hole in your test coverage.
+
+# What the page says of this output, checked on every build:
+assert set(counts["StratifiedKFold"]) == {4}  # the same rate in every fold
+assert max(counts["KFold"]) - min(counts["KFold"]) >= 4  # plain folds wander
 # --8<-- [end:stratified]
 
 # --8<-- [start:time-series]

@@ -18,19 +18,21 @@ cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=42)
 
 # Train on growing subsets and score on held-out folds. Two models:
 #   depth-1 tree   -> too simple (high bias): one straight cut; more data won't help.
-#   unlimited tree -> too flexible (high variance): perfect on training data, and the
-#                     gap to validation only closes slowly as data grows.
+#   unlimited tree -> too flexible (high variance): perfect on training data, with a
+#                     wide gap to validation that more rows do not close here.
 models = {
     "depth-1 tree (underfits)": DecisionTreeClassifier(max_depth=1, random_state=42),
     "unlimited tree (overfits)": DecisionTreeClassifier(random_state=42),
 }
 fractions = np.array([0.1, 0.3, 0.6, 1.0])
+curves = {}
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
 for ax, (name, model) in zip(axes, models.items(), strict=True):
     sizes, train_scores, val_scores = learning_curve(
         model, X, y, train_sizes=fractions, cv=cv, scoring="accuracy"
     )
     train_mean, val_mean = train_scores.mean(axis=1), val_scores.mean(axis=1)
+    curves[name] = train_mean, val_mean
     print(f"{name}\n  rows   train    val    gap")
     for n, tr, va in zip(sizes, train_mean, val_mean, strict=True):
         print(f"  {n:4d}  {tr:6.3f}  {va:6.3f}  {tr - va:5.3f}")
@@ -50,6 +52,14 @@ fig.tight_layout()
 plt.show()
 # Reading it: both lines low and close together -> get a better model or features,
 # not more data. A big gap that is still closing -> more data (or regularisation).
+
+# What the page says of this output, checked on every build:
+stump_train, stump_val = curves["depth-1 tree (underfits)"]
+assert stump_train[-1] - stump_val[-1] < 0.02  # the curves meet ...
+assert abs(stump_val[-1] - stump_val[-2]) < 0.01  # ... and more rows no longer help
+deep_train, deep_val = curves["unlimited tree (overfits)"]
+assert (deep_train == 1.0).all() and deep_train[-1] - deep_val[-1] > 0.1  # wide gap
+assert deep_val[-1] <= deep_val[-2] <= deep_val[-3]  # validation no longer rising
 # --8<-- [end:learning-curve]
 
 # --8<-- [start:validation-curve]
@@ -72,6 +82,18 @@ for d, tr, va in zip(depths, train_mean, val_mean, strict=True):
     marker = "  <- best validation" if d == best else ""
     print(f"{d:5d}  {tr:5.3f}  {va:5.3f}{marker}")
 print("left of the best depth: underfitting; right of it: overfitting")
+# Depths 2 to 4 score within 0.002 of each other, far inside the fold-to-fold noise:
+# treat them as a tie and take the simplest, as with close tuning results.
+
+# What the page says of this output, checked on every build:
+near_best = depths[val_mean >= val_mean.max() - 0.005]
+assert list(near_best) == [2, 3, 4]  # a plateau, not a single winner
+assert val_scores[1:4].std(axis=1).min() > 0.005  # gaps smaller than the fold spread
+assert train_mean[1] - val_mean[1] < 0.01  # depth 2: the gap is closed
+assert val_mean[0] < val_mean.max() - 0.05  # depth 1 underfits
+assert (
+    val_mean[-1] < val_mean.max() - 0.03 and train_mean[-1] > 0.99
+)  # depth 12 overfits
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(depths, train_mean, marker="o", label="training score")

@@ -72,5 +72,12 @@ print(f"  RMSE rises x{dirty['RMSE'] / clean['RMSE']:.1f}")
 # RMSE is never below MAE; the further above, the more error comes from a few misses.
 ratio_clean, ratio_dirty = clean["RMSE"] / clean["MAE"], dirty["RMSE"] / dirty["MAE"]
 print(f"RMSE/MAE ratio: clean {ratio_clean:.2f}, with outliers {ratio_dirty:.2f}")
-assert dirty["RMSE"] / clean["RMSE"] > dirty["MAE"] / clean["MAE"]
+
+# What the page and the comments say of this output, checked on every build:
+assert (
+    dirty["RMSE"] / clean["RMSE"] > dirty["MAE"] / clean["MAE"]
+)  # big misses weigh more
+assert all(r["RMSE"] >= r["MAE"] for r in rows.values())  # RMSE never below MAE
+assert abs(rows["mean baseline, clean"]["R2"]) < 0.05  # R2 of the mean is ~0
+assert clean["MAE"] < rows["mean baseline, clean"]["MAE"] / 2  # far better than it
 # --8<-- [end:rmse-mae]

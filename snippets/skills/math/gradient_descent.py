@@ -43,6 +43,7 @@ print("learning rate 0.05:")
 w_gd, b_gd, losses = gradient_descent(lr=0.05, steps=150, log_every=25)
 # Converged: the last step barely changed the loss (a typical stopping rule).
 assert losses[-2] - losses[-1] < 1e-8
+assert all(a >= b for a, b in zip(losses, losses[1:], strict=False))  # only ever falls
 
 print("\nlearning rate 1.1 (too large - each step overshoots further):")
 _, _, bad_losses = gradient_descent(lr=1.1, steps=20, log_every=5)
@@ -69,5 +70,5 @@ print(f"MSE sklearn:          {mse(ols.coef_, ols.intercept_):.6f}")
 
 assert comparison["abs_diff"].max() < 1e-4
 # Both recover the generating parameters up to the noise in the data.
-assert np.allclose(ols.coef_, TRUE_W, atol=0.1)
+assert np.allclose([ols.intercept_, *ols.coef_], [TRUE_B, *TRUE_W], atol=0.1)
 # --8<-- [end:compare-sklearn]

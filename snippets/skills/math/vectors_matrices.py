@@ -43,6 +43,7 @@ scores = {name: cosine(embeddings[query], embeddings[name]) for name in names[1:
 ranked = sorted(scores, key=scores.get, reverse=True)
 for name in ranked:
     print(f"  {scores[name]:.3f}  {name}")
+assert ranked[0] == "I want my money back"  # the two refund phrasings rank closest
 
 # Normalise every row once, then one matrix multiply gives all pairwise cosines.
 # Precomputing unit vectors is the same trick as caching a derived value at write time.
@@ -83,6 +84,7 @@ Xs = (X - X.mean(axis=0)) / X.std(axis=0)
 # (+ 0.0 turns a printed "-0." into "0.")
 print(f"\ncolumn means after standardising: {Xs.mean(axis=0).round(6) + 0.0}")
 print(f"column stds  after standardising: {Xs.std(axis=0)}")
+assert np.allclose(Xs.mean(axis=0), 0) and np.allclose(Xs.std(axis=0), 1)
 # --8<-- [end:matrices]
 
 # --8<-- [start:eigen]
@@ -111,6 +113,7 @@ for j in range(eigenvectors.shape[1]):
 print(f"\neigenvalues: {eigenvalues}")
 print(f"share of variance per direction: {eigenvalues / eigenvalues.sum()}")
 print(f"first eigenvector (main direction): {eigenvectors[:, 0]}")
+assert eigenvalues[0] / eigenvalues.sum() > 0.9  # one direction carries most variance
 
 # Defining property: multiplying by the matrix only stretches an eigenvector.
 v = eigenvectors[:, 0]

@@ -46,11 +46,12 @@ db = DBSCAN(eps=0.2, min_samples=min_samples).fit(X)
 db_labels = db.labels_
 
 print(f"\n{'':22}{'clusters':>9}{'noise pts':>11}{'ARI vs truth':>14}")
+ari = {}
 for name, labels in [("k-means (k=2)", km_labels), ("DBSCAN (eps=0.2)", db_labels)]:
     n_clusters = len(set(labels) - {-1})
     n_noise = int(np.sum(labels == -1))
-    ari = adjusted_rand_score(truth, labels)
-    print(f"{name:22}{n_clusters:9d}{n_noise:11d}{ari:14.3f}")
+    ari[name] = adjusted_rand_score(truth, labels)
+    print(f"{name:22}{n_clusters:9d}{n_noise:11d}{ari[name]:14.3f}")
 # ARI (adjusted Rand index) = agreement with the true grouping: 1.0 perfect, ~0 random.
 
 injected = truth == -1
@@ -62,7 +63,18 @@ print(f"moon points wrongly flagged as noise: {np.sum(db_labels[~injected] == -1
 
 # eps is the knob: too small shatters the data into noise, too large merges everything.
 print("\neps   clusters  noise")
+sweep = {}
 for eps in [0.1, 0.15, 0.2, 0.3, 0.5, 1.0]:
     labels = DBSCAN(eps=eps, min_samples=min_samples).fit_predict(X)
-    print(f"{eps:4.2f}  {len(set(labels) - {-1}):8d}  {np.sum(labels == -1):5d}")
+    sweep[eps] = len(set(labels) - {-1}), int(np.sum(labels == -1))
+    print(f"{eps:4.2f}  {sweep[eps][0]:8d}  {sweep[eps][1]:5d}")
+
+# What the page says of this output, checked on every build:
+assert len(set(db_labels) - {-1}) == 2 and ari["DBSCAN (eps=0.2)"] > 0.9  # the moons
+assert ari["k-means (k=2)"] < 0.5  # k-means cuts across them
+assert (
+    caught > 25 / 2 and np.sum(db_labels[~injected] == -1) <= 5
+)  # first-pass outliers
+assert sweep[0.1][0] > 10 and sweep[0.1][1] > 100  # too small: shattered, much noise
+assert sweep[1.0][0] == 1  # too large: one cluster
 # --8<-- [end:cluster]

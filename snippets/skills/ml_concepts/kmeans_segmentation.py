@@ -78,6 +78,11 @@ ax2.axvline(best_k, color="grey", linestyle="--", linewidth=1)
 ax2.set(title="Silhouette vs k", xlabel="number of clusters k", ylabel="silhouette")
 fig.tight_layout()
 plt.show()
+
+# What the page and the next section say of this output, checked on every build:
+assert best_k == 3  # silhouette peaks at 3
+drops = -np.diff(inertia)  # how much inertia each extra cluster removes
+assert drops[0] > 3 * drops[1] > drops[2]  # the elbow: big gains stop after k = 3-4
 # --8<-- [end:choose-k]
 
 # --8<-- [start:segments]
@@ -101,5 +106,14 @@ print(centroids.round(1).to_string())
 
 # Check against the hidden groups (only possible because the data is generated).
 print("\nhidden group vs segment found:")
-print(pd.crosstab(customers["hidden_group"], customers["segment"]).to_string())
+crosstab = pd.crosstab(customers["hidden_group"], customers["segment"])
+print(crosstab.to_string())
+
+# What the page says of this output, checked on every build: each hidden group has a
+# segment of its own holding most of it; the biggest leak is lapsed -> regular.
+shares = crosstab.div(crosstab.sum(axis=1), axis=0)
+assert shares.idxmax(axis=1).is_unique  # four groups, four different segments
+assert (shares.max(axis=1) >= 0.75).all()
+regular_segment = shares.loc["regular"].idxmax()
+assert 0.2 <= shares.loc["lapsed", regular_segment] <= 0.3  # about a quarter
 # --8<-- [end:segments]

@@ -69,6 +69,7 @@ print(f"test MAE: {mae:,.0f}  (typical miss, in currency units)")
 # Baseline to beat: always predict the training mean.
 baseline = mean_absolute_error(y_test, np.full(len(y_test), y_train.mean()))
 print(f"MAE of always predicting the mean: {baseline:,.0f}")
+assert mae < baseline / 3  # far better than the baseline
 # --8<-- [end:fit]
 
 # --8<-- [start:interpret]
@@ -86,6 +87,12 @@ print(coefs.to_string(float_format=lambda v: f"{v:,.1f}"))
 # size and rooms are correlated, so the model struggles to split the credit between
 # them: rooms is the least certain coefficient. Correlated inputs make individual
 # coefficients unstable even when the predictions are fine.
+
+# What the page says of this output, checked on every build:
+errors = coefs["error_%"].abs()
+assert errors.idxmax() == "rooms" and errors["rooms"] > 20  # the shaky one
+assert (errors.drop("rooms") < 10).all()  # the others recover the formula
+assert r2_score(y_test, pred) > 0.95  # while the predictions are good
 
 # Predict for a new listing, then ask a "what if" question.
 house = {"size_m2": 120, "rooms": 4, "age_years": 15, "distance_km": 5.0}

@@ -1,16 +1,19 @@
 """PCA on the 8x8 handwritten digits bundled with scikit-learn: how much variance each
 component explains, and what is kept when 64 pixels are squeezed into 2 or 20 numbers.
 
-Run from the repo root: python snippets/skills/ml_concepts/pca.py
+Run from the repo root: python -m snippets.skills.ml_concepts.pca
 """
 
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
+
+from snippets.skills.evaluation.model_comparison import paired_difference
 
 # Small matrices: a single BLAS thread avoids thread contention.
 threadpool_limits(limits=1)
@@ -34,7 +37,12 @@ for target in [0.80, 0.90, 0.95, 0.99]:
     needed = int(np.searchsorted(cumulative, target)) + 1
     print(f"components for {target:.0%} of the variance: {needed:2d} of 64")
 # A few edge pixels are always 0 and carry no information at all:
-print(f"pixels that never vary: {int(np.sum(X.std(axis=0) == 0))}")
+constant = X.std(axis=0) == 0
+print(f"pixels that never vary: {int(constant.sum())}")
+
+# What the page says of this output, checked on every build:
+assert np.all(X[:, constant] == 0)
+assert int(np.searchsorted(cumulative, 0.90)) + 1 == 21  # 21 of 64 for 90%
 # --8<-- [end:explained-variance]
 
 # --8<-- [start:project]
@@ -57,6 +65,7 @@ X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.3, random_state=42, stratify=y
 )
 print("\n k  variance kept  reconstruction RMSE  k-NN test accuracy")
+predictions, variance_kept = {}, {}
 for k in [2, 10, 20, 64]:
     model = make_pipeline(PCA(n_components=k, random_state=42), KNeighborsClassifier())
     model.fit(X_train, y_train)
@@ -65,4 +74,17 @@ for k in [2, 10, 20, 64]:
     rmse = np.sqrt(np.mean((X_test - restored) ** 2))  # pixel scale is 0-16
     kept = p.explained_variance_ratio_.sum()
     print(f"{k:2d}  {kept:13.1%}  {rmse:19.2f}  {model.score(X_test, y_test):18.3f}")
+    predictions[k], variance_kept[k] = model.predict(X_test), kept
+
+# Does 20 components cost accuracy? Same 540 test images for both: a paired interval
+# (model_comparison.py, taught on the evaluation page).
+loss = paired_difference(
+    accuracy_score, y_test, predictions[64], predictions[20], name="accuracy"
+)
+print(f"\n20 components minus all 64: {loss}")
+
+# What the page says of this output, checked on every build: 20 of 64 components keep
+# about nine tenths of the variance, and k-NN accuracy moves by less than 0.02 either way.
+assert 0.85 < variance_kept[20] < 0.92
+assert -0.02 < loss.low and loss.high < 0.02
 # --8<-- [end:project]

@@ -114,6 +114,7 @@ label = {0: "ham", 1: "spam"}
 for text, actual, guess in zip(X_test, y_test, pred, strict=True):
     if actual != guess:
         print(f"misclassified ({label[actual]} as {label[guess]}): {text}")
+assert len(y_test) == 17
 # A 17-message test set is tiny, so also cross-validate on everything for a steadier
 # number (each fold refits the whole pipeline, vectorizer included).
 texts, is_spam = messages["text"], messages["is_spam"]

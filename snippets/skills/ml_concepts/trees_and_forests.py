@@ -1,15 +1,18 @@
 """Decision trees vs random forests on a generated churn dataset: how depth changes
 the fit, what a tree's rules look like, and which features the forest relies on.
 
-Run from the repo root: python snippets/skills/ml_concepts/trees_and_forests.py
+Run from the repo root: python -m snippets.skills.ml_concepts.trees_and_forests
 """
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier, export_text
+
+from snippets.skills.evaluation.model_comparison import decide, paired_difference
 
 # --8<-- [start:tree]
 # Generated subscription customers. Churn is driven by short tenure, support tickets and
@@ -42,12 +45,15 @@ print(f"churn rate: {churned.mean():.1%} of {n} customers\n")
 # Depth is the tree's complexity knob. Shallow trees underfit; unlimited depth memorises
 # the training set (train accuracy -> 1.0) and does worse on new customers.
 print("max_depth  leaves  train_acc  test_acc")
+train_acc, test_acc = [], []
 for depth in [1, 2, 3, 5, 8, None]:
     tree = DecisionTreeClassifier(max_depth=depth, random_state=42)
     tree.fit(X_train, y_train)
+    train_acc.append(tree.score(X_train, y_train))
+    test_acc.append(tree.score(X_test, y_test))
     print(
-        f"{depth!s:>9}  {tree.get_n_leaves():6d}  {tree.score(X_train, y_train):9.3f}"
-        f"  {tree.score(X_test, y_test):8.3f}"
+        f"{depth!s:>9}  {tree.get_n_leaves():6d}  {train_acc[-1]:9.3f}"
+        f"  {test_acc[-1]:8.3f}"
     )
 
 # A shallow tree is a readable set of if/else rules - close to code you'd write by hand.
@@ -62,6 +68,10 @@ rules = export_text(
 print(rules.rstrip())
 # A split can end in two leaves with the same class: it still separates a riskier group
 # from a safer one (different churn probabilities), it just doesn't cross the 50% line.
+
+# What the page says of this output, checked on every build:
+assert train_acc == sorted(train_acc) and train_acc[-1] == 1.0  # train climbs to 1.0
+assert test_acc[-1] < max(test_acc) - 0.03  # while test stalls, then drops
 # --8<-- [end:tree]
 
 # --8<-- [start:forest]
@@ -81,6 +91,17 @@ for name, model in [
 ]:
     print(f"  {name:25} {model.score(X_test, y_test):.3f}")
 
+# Is the forest really better, or is it noise? Same 300 test rows for every model, so
+# compare with a paired interval (model_comparison.py, on the evaluation page).
+forest_pred = forest.predict(X_test)
+print("\nforest minus each single tree, on the same test rows:")
+versus = {}
+for name, tree in [("unlimited tree", deep_tree), ("depth-3 tree", depth3_tree)]:
+    versus[name] = paired_difference(
+        accuracy_score, y_test, tree.predict(X_test), forest_pred, name="accuracy"
+    )
+    print(f"  vs {name}: {versus[name]} -> {decide(versus[name]).verdict}")
+
 # Two views of importance. Impurity-based comes free with training but is computed on
 # the training data and flatters features with many distinct values. Permutation
 # importance shuffles one column of the test set and measures the accuracy lost.
@@ -94,4 +115,11 @@ importance = pd.DataFrame(
 ).sort_values("permutation", ascending=False)
 print("\nfeature importance:")
 print(importance.round(3).to_string())
+
+# What the page says of this output, checked on every build:
+assert decide(versus["unlimited tree"]).verdict == "promote"  # beats the deep tree
+assert decide(versus["depth-3 tree"]).verdict == "tie"  # not the shallow one
+noise = importance.loc["signup_weekday"]
+assert abs(noise["permutation"]) < 0.01  # permutation: the noise column counts ~0
+assert noise["impurity"] > 0.03  # impurity still credits it
 # --8<-- [end:forest]

@@ -1,0 +1,161 @@
+"""Compare two models and decide with a confidence interval, never a point estimate.
+
+Every promote / keep / roll-back decision on this site goes through these two functions:
+the shadow comparison, the canary, the evaluation gate and the notebooks' champion and
+challenger. Import them with ``from snippets.skills.evaluation.model_comparison import ...``
+(run from the repository root with ``python -m`` or ``PYTHONPATH=.``).
+
+Worked example: snippets/skills/evaluation/champion_vs_challenger.py
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import bootstrap
+
+
+# --8<-- [start:helper]
+@dataclass(frozen=True)
+class Difference:
+    """Candidate minus champion on one metric, with a bootstrap confidence interval."""
+
+    metric: str
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+    rows: int
+    higher_is_better: bool = True
+
+    def __str__(self) -> str:
+        level = f"{self.confidence:.0%}"
+        return (
+            f"{self.metric} difference {self.estimate:+.4f} "
+            f"({level} CI {self.low:+.4f} to {self.high:+.4f}, {self.rows:,} rows)"
+        )
+
+
+def _interval(data, difference, paired, confidence, resamples, seed):
+    """Percentile bootstrap interval of `difference` over `data` (SciPy does the resampling)."""
+    result = bootstrap(
+        data,
+        difference,
+        paired=paired,
+        vectorized=False,
+        n_resamples=resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
+    return result.confidence_interval
+
+
+def paired_difference(
+    metric: Callable[[np.ndarray, np.ndarray], float],
+    y_true: Sequence,
+    champion: Sequence,
+    candidate: Sequence,
+    *,
+    name: str | None = None,
+    higher_is_better: bool = True,
+    confidence: float = 0.95,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> Difference:
+    """metric(y, candidate) - metric(y, champion) on the SAME rows, resampled together.
+
+    Pairing matters: both models scored the same rows, so the hard rows are hard for
+    both, and resampling rows (not each model separately) cancels that shared noise.
+    """
+    y, a, b = (np.asarray(v) for v in (y_true, champion, candidate))
+
+    def diff(y, a, b):
+        return metric(y, b) - metric(y, a)
+
+    low, high = _interval((y, a, b), diff, True, confidence, resamples, seed)
+    return Difference(
+        name or metric.__name__,
+        diff(y, a, b),
+        low,
+        high,
+        confidence,
+        len(y),
+        higher_is_better,
+    )
+
+
+def independent_difference(
+    statistic: Callable[[np.ndarray], float],
+    champion: Sequence,
+    candidate: Sequence,
+    *,
+    name: str | None = None,
+    higher_is_better: bool = True,
+    confidence: float = 0.95,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> Difference:
+    """statistic(candidate) - statistic(champion) when each arm saw different traffic
+    (a canary or an A/B test: a user is in one arm only), so each arm is resampled alone."""
+    a, b = np.asarray(champion), np.asarray(candidate)
+
+    def diff(a, b):
+        return statistic(b) - statistic(a)
+
+    low, high = _interval((a, b), diff, False, confidence, resamples, seed)
+    estimate = diff(a, b)
+    rows = len(a) + len(b)
+    return Difference(
+        name or statistic.__name__,
+        estimate,
+        low,
+        high,
+        confidence,
+        rows,
+        higher_is_better,
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str  # "promote", "keep" or "tie"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.verdict.upper()}: {self.reason}"
+
+
+def decide(difference: Difference, margin: float = 0.0) -> Decision:
+    """Promote only when the WHOLE interval shows a gain of at least `margin`.
+
+    margin is the smallest gain worth a release, fixed before looking at the numbers.
+    - promote: even the pessimistic end of the interval clears the margin;
+    - keep: even the optimistic end falls short, so the data rules the gain out;
+    - tie: the interval straddles the margin. Say so, and say what would settle it.
+    """
+    sign = 1 if difference.higher_is_better else -1  # orient so that "up" is "better"
+    gain_low, gain_high = sorted((sign * difference.low, sign * difference.high))
+    gain = sign * difference.estimate
+    if gain_low >= margin:
+        return Decision(
+            "promote", f"the whole interval clears the margin {margin:+.4f}"
+        )
+    if gain_high < margin:
+        return Decision("keep", f"the whole interval falls short of {margin:+.4f}")
+    # Interval width shrinks like 1/sqrt(rows): how many rows would make the half-width
+    # smaller than the distance between the estimate and the margin, IF the estimate held?
+    half_width = (gain_high - gain_low) / 2
+    distance = abs(gain - margin)
+    if distance == 0:
+        more = "no sample size settles an estimate sitting on the margin"
+    else:
+        needed = math.ceil(difference.rows * (half_width / distance) ** 2)
+        more = f"about {needed:,} rows (now {difference.rows:,}) would settle it if the estimate held"
+    return Decision("tie", f"the interval straddles the margin {margin:+.4f}; {more}")
+
+
+# --8<-- [end:helper]
