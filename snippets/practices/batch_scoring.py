@@ -143,5 +143,14 @@ print(
     len(list(again.glob("part-*.csv"))),
     "parts",
 )
+
+# What the page says of this output, checked on every build:
+# rows in = rows out, each application exactly once
+assert len(scores) == len(source) and scores["application_id"].is_unique
+assert set(scores["application_id"]) == set(source["application_id"])
+assert len(parts) == -(-len(source) // CHUNK_ROWS)  # one partition per chunk
+assert not list(out_dir.glob("*.tmp")) and (out_dir / "_SUCCESS").exists()
+assert again == out_dir and output_checksum(again) == first  # rerun: same place, bytes
+assert sorted(again.glob("part-*.csv")) == parts  # and no extra partitions
 workdir.cleanup()
 # --8<-- [end:score]

@@ -1,11 +1,19 @@
 """Persist a fitted scikit-learn Pipeline like a build artifact, then load it defensively.
 
-Backend analogy: the .joblib file is the binary you push to an artifact repository, and the
-JSON sidecar is its build metadata (version, commit, dependency versions, checksums).
+Backend analogy: the .joblib file is the binary you push to an artifact repository, the
+JSON sidecar is its build metadata (version, commit, dependency versions, checksum), and
+the .hmac file is a keyed hash of that metadata, playing the part of SHA256SUMS.gpg next
+to SHA256SUMS on Ubuntu's release servers: the checksum catches corruption, the keyed hash
+(or signature) catches tampering.
 """
 
 import hashlib
+import hmac
+import io
 import json
+import os
+import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -77,9 +85,12 @@ metrics = {
     "roc_auc": round(float(roc_auc_score(y_test, proba)), 4),
 }
 workdir = tempfile.TemporaryDirectory()
-registry = Path(
-    workdir.name
-)  # stands in for an artifact store; only relative names are printed
+# Stands in for an artifact store; only relative names are printed.
+registry = Path(workdir.name) / "registry"
+registry.mkdir()
+# Stands in for the secrets store: CI (which signs) and the serving process (which
+# verifies) get the key in their environment. It is never written to the artifact store.
+os.environ["MODEL_SIGNING_KEY"] = secrets.token_hex(32)
 # --8<-- [end:setup]
 
 
@@ -92,6 +103,20 @@ def fingerprint_frame(df: pd.DataFrame) -> str:
     # Hash the training data's bytes (a canonical CSV rendering) so anyone can later check
     # "was this model trained on exactly that snapshot?", like a lockfile hash.
     return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def signing_key() -> bytes:
+    hex_key = os.environ.get("MODEL_SIGNING_KEY", "")
+    if len(hex_key) < 64:
+        raise RuntimeError(
+            "MODEL_SIGNING_KEY must hold at least 32 random bytes as hex, injected from "
+            "the secrets store; refusing to sign or load models without it"
+        )
+    return bytes.fromhex(hex_key)
+
+
+def hmac_tag(manifest: bytes, key: bytes) -> str:
+    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
 
 
 def save_artifact(
@@ -116,6 +141,10 @@ def save_artifact(
     }
     sidecar = directory / f"{name}-{version}.json"
     sidecar.write_text(json.dumps(metadata, indent=2) + "\n")
+    # Sign the manifest. The tag may sit next to it: without the key nobody can make a
+    # valid one. The manifest holds the artifact's SHA-256, so the tag covers both files.
+    tag_file = directory / f"{sidecar.name}.hmac"
+    tag_file.write_text(hmac_tag(sidecar.read_bytes(), signing_key()) + "\n")
     return sidecar
 
 
@@ -140,56 +169,135 @@ class ArtifactError(RuntimeError):
     """Refuse to serve an artifact we cannot vouch for (fail the deploy, not the request)."""
 
 
-def load_artifact(sidecar: Path):
-    metadata = json.loads(sidecar.read_text())
-    # 1. Dependency check. Pickled estimators are only supported on the scikit-learn version
-    #    that wrote them; a mismatch can load "fine" and still predict differently.
+def load_artifact(sidecar: Path, key: bytes):
+    # Every check runs BEFORE joblib.load: unpickling executes code chosen by whoever
+    # wrote the file, so a check after loading would come too late.
+    manifest = sidecar.read_bytes()
+    tag_file = sidecar.with_name(f"{sidecar.name}.hmac")
+    tag = tag_file.read_bytes().strip() if tag_file.exists() else b""
+    # 1. Tampering: only CI and this loader hold the key, so only CI can make a tag that
+    #    matches. compare_digest takes the same time wherever the strings differ.
+    if not hmac.compare_digest(hmac_tag(manifest, key).encode(), tag):
+        raise ArtifactError(
+            f"HMAC tag of {sidecar.name} does not match the deployment key: "
+            "not signed by CI (tampered or foreign), refusing to unpickle"
+        )
+    metadata = json.loads(manifest)
+    # 2. Dependency check. Pickled estimators are only supported on the scikit-learn
+    #    version that wrote them; a mismatch can load "fine" and predict differently.
     if metadata["sklearn_version"] != sklearn.__version__:
         raise ArtifactError(
             f"built with scikit-learn {metadata['sklearn_version']}, "
             f"runtime has {sklearn.__version__}: retrain or pin the runtime"
         )
-    # 2. Integrity check BEFORE unpickling: loading a pickle can execute arbitrary code, so
-    #    never load bytes whose checksum you have not verified.
-    artifact = sidecar.parent / metadata["artifact_file"]
-    actual = sha256_file(artifact)
+    # 3. Corruption: the artifact's bytes must hash to what the signed manifest says.
+    blob = (sidecar.parent / metadata["artifact_file"]).read_bytes()
+    actual = hashlib.sha256(blob).hexdigest()
     if actual != metadata["artifact_sha256"]:
-        raise ArtifactError(f"checksum mismatch for {artifact.name}: {actual[:12]}...")
-    model = joblib.load(artifact)
-    # 3. Contract check: the model expects the columns the metadata promises.
+        raise ArtifactError(
+            f"checksum mismatch for {metadata['artifact_file']}: {actual[:12]}..."
+        )
+    # 4. Unpickle the very bytes we hashed, not the file again (it could change between).
+    model = joblib.load(io.BytesIO(blob))
+    # 5. Contract check: the model expects the columns the metadata promises.
     if list(model.feature_names_in_) != metadata["feature_names"]:
         raise ArtifactError("feature names differ from the metadata")
     return model, metadata
 
 
-loaded, meta = load_artifact(sidecar)
+loaded, meta = load_artifact(sidecar, signing_key())
 same = np.array_equal(loaded.predict_proba(X_test), pipeline.predict_proba(X_test))
-assert same, "round-trip changed predictions"
 print(
     f"loaded {meta['name']} {meta['version']}: identical predictions on {len(X_test)} rows"
 )
 
+# A genuine, signed build from an older scikit-learn must be refused too.
+stale = registry / "loan-approval-1.3.0.json"
+stale.write_text(json.dumps(dict(meta, version="1.3.0", sklearn_version="1.2.2")))
+(registry / f"{stale.name}.hmac").write_text(
+    hmac_tag(stale.read_bytes(), signing_key())
+)
+try:
+    load_artifact(stale, signing_key())
+    raise AssertionError("an artifact built with another scikit-learn was loaded")
+except ArtifactError as err:
+    version_refusal = err
+print(f"version mismatch: refused: {version_refusal}")
 
-def expect_refusal(label: str, path: Path) -> None:
-    try:
-        load_artifact(path)
-    except ArtifactError as err:
-        print(f"{label:<20} refused: {err}")
-    else:
-        raise AssertionError(f"{label}: a bad artifact was loaded")
-
-
-# A sidecar claiming an older scikit-learn must be refused.
-old = dict(meta, sklearn_version="1.2.2")
-stale = registry / "stale.json"
-stale.write_text(json.dumps(old))
-expect_refusal("version mismatch", stale)
-
-# An artifact whose bytes changed after the build must be refused too.
-tampered = registry / "tampered.joblib"
-tampered.write_bytes((registry / meta["artifact_file"]).read_bytes() + b"\x00")
-bad = registry / "tampered.json"
-bad.write_text(json.dumps(dict(meta, artifact_file=tampered.name)))
-expect_refusal("corrupted artifact", bad)
-workdir.cleanup()
+# What the page says of this output, checked on every build:
+assert same, "round-trip changed predictions"
+assert "scikit-learn 1.2.2" in str(version_refusal)
 # --8<-- [end:load-and-verify]
+
+
+# --8<-- [start:corruption-vs-tampering]
+def sidecar_checksum_ok(sidecar: Path) -> bool:
+    """The check a checksum next to the file gives you: do the two files agree?"""
+    metadata = json.loads(sidecar.read_text())
+    artifact = sidecar.parent / metadata["artifact_file"]
+    return sha256_file(artifact) == metadata["artifact_sha256"]
+
+
+def refusal(sidecar: Path) -> ArtifactError:
+    try:
+        load_artifact(sidecar, signing_key())
+    except ArtifactError as err:
+        return err
+    raise AssertionError(f"{sidecar.parent.name}: a bad artifact was loaded")
+
+
+def copy_of_registry(name: str) -> Path:
+    return Path(shutil.copytree(registry, Path(workdir.name) / name))
+
+
+# (a) Corruption: an upload cut off halfway. The sidecar's checksum catches it.
+corrupted = copy_of_registry("corrupted")
+blob = (corrupted / "loan-approval-1.4.0.joblib").read_bytes()
+(corrupted / "loan-approval-1.4.0.joblib").write_bytes(blob[: len(blob) // 2])
+corruption_ok = sidecar_checksum_ok(corrupted / "loan-approval-1.4.0.json")
+corruption = refusal(corrupted / "loan-approval-1.4.0.json")
+print(f"corrupted:  sidecar checksum agrees: {corruption_ok}")
+print(f"            loader refused: {corruption}")
+
+# (b) Tampering: someone with write access to the store swaps in a file that runs their
+# code when unpickled, then rewrites the sidecar so that its checksum matches again.
+marker = Path(workdir.name) / "attacker-code-ran"
+
+
+class Payload:
+    def __reduce__(self):
+        # A pickle may name any importable callable and its arguments; loading calls it.
+        return (Path.touch, (marker,))
+
+
+tampered = copy_of_registry("tampered")
+joblib.dump(Payload(), tampered / "loan-approval-1.4.0.joblib")
+forged = dict(
+    meta, artifact_sha256=sha256_file(tampered / "loan-approval-1.4.0.joblib")
+)
+(tampered / "loan-approval-1.4.0.json").write_text(json.dumps(forged, indent=2) + "\n")
+# They cannot compute a tag with the real key, so they use one of their own.
+(tampered / "loan-approval-1.4.0.json.hmac").write_text(
+    hmac_tag((tampered / "loan-approval-1.4.0.json").read_bytes(), b"attacker's key")
+)
+tampering_ok = sidecar_checksum_ok(tampered / "loan-approval-1.4.0.json")
+tampering = refusal(tampered / "loan-approval-1.4.0.json")
+print(f"tampered:   sidecar checksum agrees: {tampering_ok}")
+print(f"            loader refused: {tampering}")
+ran_before_load = marker.exists()
+print(f"            attacker's code ran: {ran_before_load}")
+
+# The same file loaded without the check, in this throwaway directory only:
+joblib.load(tampered / "loan-approval-1.4.0.joblib")
+print(f"unchecked joblib.load of that file: attacker's code ran: {marker.exists()}")
+
+# What the page says of this output, checked on every build:
+assert not corruption_ok and "checksum mismatch" in str(corruption)
+assert tampering_ok, (
+    "the sidecar checksum should be fooled when both files are rewritten"
+)
+assert isinstance(tampering, ArtifactError) and "HMAC tag" in str(tampering)
+assert not ran_before_load, "the loader must refuse before unpickling"
+assert marker.exists(), "joblib.load of the forged file should have run its payload"
+workdir.cleanup()
+# --8<-- [end:corruption-vs-tampering]

@@ -50,6 +50,13 @@ for name, spec in schema["properties"].items():
     required = "required" if name in schema["required"] else "optional"
     print(f"{name:<14} {spec.get('type', ''):<8} {required:<9} {rules}")
 print("additionalProperties:", schema["additionalProperties"])
+
+# What the page says of this output, checked on every build: types, ranges, allowed
+# values and "no unknown fields" are all in the published schema.
+assert schema["additionalProperties"] is False
+assert set(schema["required"]) == set(schema["properties"])
+assert "enum" in schema["properties"]["purpose"]
+assert schema["properties"]["credit_score"]["maximum"] == 850
 # --8<-- [end:schema]
 
 # --8<-- [start:setup]
@@ -130,23 +137,45 @@ cases = [
 ]
 
 headers = {"content-type": "application/json"}
+# The field each mistake should be blamed on; None: the body as a whole (no field to name).
+blamed = {
+    "missing field": "body.credit_score",
+    "wrong type": "body.annual_income",
+    "number as string": "body.credit_score",
+    "out of range": "body.credit_score",
+    "unknown enum value": "body.purpose",
+    "unknown field": "body.incom",
+    "NaN": "body.annual_income",
+    "Infinity": "body.loan_amount",
+    "empty body": None,
+    "not JSON": None,
+    "JSON array": None,
+}
+responses = {}
 for label, kwargs in cases:
     response = client.post("/predict", headers=headers, **kwargs)
-    # The contract, as a test: the valid request gets 200; every client mistake gets a 4xx
-    # (here 422) with a readable reason, never a 5xx that would page the on-call engineer.
-    expected = 200 if label == "valid" else 422
-    assert response.status_code == expected, (
-        label,
-        response.status_code,
-        response.text,
-    )
-    body = response.json()
-    if expected == 200:
-        print(f"{label:<19} {response.status_code}  {body}")
-    else:
-        first = body["details"][0]
+    responses[label] = response
+    if response.status_code == 200:
+        print(f"{label:<19} {response.status_code}  {response.json()}")
+    elif response.status_code == 422:
+        first = response.json()["details"][0]
         print(f"{label:<19} {response.status_code}  {first['field']}: {first['error']}")
-        assert (
-            "85000" not in response.text
-        )  # the submitted values are not reflected back
+    else:  # a contract breach: show it, the asserts below fail on it
+        print(f"{label:<19} {response.status_code}  {response.text[:60]}")
+
+# What the page says of this output, checked on every build. The contract, as a test:
+# the valid request gets 200; every client mistake gets a 422 naming the field at fault,
+# never a 5xx that would page the on-call engineer; submitted values are not echoed.
+assert responses.pop("valid").status_code == 200
+assert set(responses) == set(blamed), "every bad case needs its expected field"
+for label, response in responses.items():
+    assert response.status_code == 422, (label, response.status_code, response.text)
+    details = response.json()["details"]
+    assert all(set(d) == {"field", "error"} for d in details), (label, details)
+    field = details[0]["field"]
+    assert field == blamed[label] or (
+        blamed[label] is None and field.startswith("body")
+    )
+    for submitted in ("a-1001", "85000", "a lot", "holiday", "NaN", "Infinity"):
+        assert submitted not in response.text, (label, submitted, response.text)
 # --8<-- [end:bad-requests]
