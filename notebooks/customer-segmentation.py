@@ -55,6 +55,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from snippets.skills.evaluation.model_comparison import decide, paired_difference
+
 SEED = 11
 pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
@@ -142,6 +144,13 @@ display(customers.head())
 # %%
 display(customers.drop(columns="customer_id").describe().T)
 
+# What the text says of this output, checked on every build:
+share_cols = [c for c in customers.columns if c.startswith("share_")]
+assert customers["spend_12m"].max() > 1_000 and customers[share_cols].max().max() <= 1
+skewed = customers[["recency_days", "orders_12m", "spend_12m"]]
+assert (skewed.mean() > 1.5 * skewed.median()).all()  # long right tails
+assert (customers["recency_days"] > 150).mean() > 0.1  # a bump of long-gone customers
+
 # %% [markdown]
 # Two things to notice before any modelling:
 #
@@ -200,6 +209,14 @@ print("column stds  ~1:", np.allclose(X.std(axis=0), 1))
 # when they agree perfectly and about 0 when they agree no more than chance would (it
 # ignores the arbitrary cluster numbers, so "cluster 3" in one run may be "cluster 0" in
 # another).
+#
+# Each step is then judged like any change to a job: `paired_difference` reports the ARI
+# gain over the same customers with a 95% interval, and `decide` keeps the step only if the
+# whole interval clears a margin fixed in advance. Both come from
+# `snippets/skills/evaluation/model_comparison.py` in this site's repository, taught on the
+# model evaluation page (section "Is the challenger really better, or is it noise?"). If you
+# downloaded this notebook, copy that file into `snippets/skills/evaluation/` next to it, or
+# paste its functions into the first cell.
 
 
 # %%
@@ -208,27 +225,74 @@ def kmeans(k: int, seed: int = SEED, n_init: int = 10) -> KMeans:
 
 
 raw_labels = kmeans(5).fit_predict(customers[FEATURES])
-scaled_only = StandardScaler().fit_transform(customers[FEATURES])
+scaled_labels = kmeans(5).fit_predict(
+    StandardScaler().fit_transform(customers[FEATURES])
+)
+log_scaled_labels = kmeans(5).fit_predict(X)
 comparison = pd.Series(
     {
         "raw values": adjusted_rand_score(hidden_group, raw_labels),
-        "standardised only": adjusted_rand_score(
-            hidden_group, kmeans(5).fit_predict(scaled_only)
-        ),
-        "log + standardised": adjusted_rand_score(
-            hidden_group, kmeans(5).fit_predict(X)
-        ),
+        "standardised only": adjusted_rand_score(hidden_group, scaled_labels),
+        "log + standardised": adjusted_rand_score(hidden_group, log_scaled_labels),
     },
     name="ARI vs hidden groups (k=5)",
 )
 display(comparison.to_frame())
 print("raw values, cluster sizes:", np.bincount(raw_labels))
+# How much of the spread in spend do the raw-value clusters explain on their own?
+spend = customers["spend_12m"]
+spend_explained = spend.groupby(raw_labels).transform("mean").var() / spend.var()
+print(
+    f"share of spend variance explained by the raw-value clusters: {spend_explained:.0%}"
+)
+
+# Each transform is a change to the job, so judge it like one: a paired difference over
+# the same customers, with an interval, and a margin fixed in advance (an ARI gain of at
+# least 0.02 is worth the extra step).
+MARGIN_ARI = 0.02
+group_codes = pd.factorize(hidden_group)[0]
+
+
+def pair_count(counts: np.ndarray) -> float:
+    return float(np.sum(counts * (counts - 1) / 2))
+
+
+def ari(labels_true, labels_pred) -> float:
+    """adjusted_rand_score's value from one contingency count, about 15 times faster,
+    which counts inside a bootstrap that recomputes it 1,000 times."""
+    a, b = np.asarray(labels_true), np.asarray(labels_pred)
+    together = pair_count(np.bincount(a * (b.max() + 1) + b))
+    same_a, same_b = pair_count(np.bincount(a)), pair_count(np.bincount(b))
+    expected = same_a * same_b / pair_count(np.array([len(a)]))
+    return (together - expected) / ((same_a + same_b) / 2 - expected)
+
+
+assert np.isclose(
+    ari(group_codes, raw_labels), adjusted_rand_score(group_codes, raw_labels)
+)
+steps = {}
+for before, after, name in [
+    (raw_labels, scaled_labels, "standardise vs raw"),
+    (scaled_labels, log_scaled_labels, "log + standardise vs standardise only"),
+]:
+    diff = paired_difference(ari, group_codes, before, after, name=f"ARI, {name}")
+    steps[name] = decide(diff, MARGIN_ARI)
+    print(f"{diff}\n  -> {steps[name]}")
+
+# What the text says of this output, checked on every build:
+assert comparison["raw values"] < 0.3  # the raw clusters match the real groups poorly
+assert spend_explained > 0.8  # ... because they mostly sort customers by spend
+assert all(decision.verdict == "promote" for decision in steps.values())
+gain_scaling = comparison["standardised only"] - comparison["raw values"]
+gain_log = comparison["log + standardised"] - comparison["standardised only"]
+assert gain_scaling > 3 * gain_log  # scaling fixes most of it; the log helps further
 
 # %% [markdown]
 # On raw values, K-means mostly sorts customers by spend, the column with the biggest
-# numbers, and the clusters barely match the real groups. Scaling fixes most of that and the
-# log transform helps further. Preprocessing is not a detail here: it *is* the definition of
-# similarity.
+# numbers: the clusters alone explain most of the spread in spend, and they match the real
+# groups poorly. Scaling fixes most of that and the log transform helps further; both steps
+# clear the margin across their whole interval. Preprocessing is not a detail here: it *is*
+# the definition of similarity.
 
 # %% [markdown]
 # ## 3. How many segments?
@@ -311,7 +375,8 @@ plt.show()
 # Reading the three panels together:
 #
 # * Inertia falls steeply up to a point and then flattens. Here the elbow is fairly
-#   visible; on real data it is usually much softer, so it should never be the only check.
+#   visible (one more cluster after it buys less than a third of the last drop); on messier
+#   data it can be much softer, so it should never be the only check.
 # * The silhouette and the stability curves point at the same `k`: it is among the best
 #   separated solutions, and every resampled run finds almost the same clusters. Beyond it,
 #   the extra clusters split real groups at arbitrary places, and where they split changes
@@ -326,6 +391,15 @@ STABLE_ENOUGH = 0.9
 candidates_k = k_table[k_table["worst pair ARI"] >= STABLE_ENOUGH]
 K = int(candidates_k["silhouette"].idxmax())
 print(f"stable k values: {candidates_k.index.tolist()}  ->  chosen k = {K}")
+
+# What the text says of this output, checked on every build:
+drops = -k_table["inertia"].diff()
+assert drops[K + 1] < drops[K] / 3  # the elbow sits at the chosen k
+assert k_table["silhouette"].idxmax() == K  # best separated ...
+assert (
+    k_table.loc[K, "worst pair ARI"] >= 0.95
+)  # ... and every run finds the same clusters
+assert k_table.loc[K + 1 :, "worst pair ARI"].max() < k_table.loc[K, "worst pair ARI"]
 
 # %% [markdown]
 # ## 4. Fit K-means and draw the map
@@ -398,10 +472,27 @@ plt.show()
 # %% [markdown]
 # The arrows show which way each original feature points on the map. Clusters that overlap
 # in this picture may still be well separated in the dimensions the picture drops; the map
-# is for intuition and for spotting oddities, not for judging the clustering. Here two
-# segments overlap on the map although K-means separated them cleanly: what tells them
-# apart is mostly tenure, which the first two components barely carry (see its small
-# loadings above).
+# is for intuition and for spotting oddities, not for judging the clustering. Here the two
+# centres closest on the map are more than three times as far apart in the full nine
+# dimensions: what tells them apart is mostly tenure, the feature the first two components
+# carry least (see its small loadings above).
+
+# %%
+centres_full = final.cluster_centers_[order]
+pairs = list(combinations(range(K), 2))
+on_map = [np.linalg.norm(centres[a] - centres[b]) for a, b in pairs]
+a, b = pairs[int(np.argmin(on_map))]
+in_full = np.linalg.norm(centres_full[a] - centres_full[b])
+apart_by = FEATURES[int(np.argmax(np.abs(centres_full[a] - centres_full[b])))]
+print(
+    f"closest on the map: segments {a} and {b}, {min(on_map):.2f} apart on the map, "
+    f"{in_full:.2f} in all nine dimensions; largest difference: {apart_by}"
+)
+
+# What the text says of this output, checked on every build:
+assert in_full > 3 * min(on_map)
+assert apart_by == "tenure_months"
+assert (loadings**2).sum(axis=1).idxmin() == "tenure_months"
 
 # %% [markdown]
 # ## 5. Describe the segments for a product team
@@ -502,10 +593,19 @@ for col in ["share_of_base", "share_of_revenue"]:
     handover[col] = handover[col].map("{:.0%}".format)
 display(handover.set_index("name"))
 
+# What the text says of this output, checked on every build:
+by_name = profile.set_index("name")
+assert "unnamed: review" not in by_name.index
+assert 0.2 < by_name.loc["loyal regulars", "share_of_base"] < 0.3
+assert 0.45 < by_name.loc["loyal regulars", "share_of_revenue"] < 0.6
+big = by_name.loc["big-ticket occasionals"]
+assert 1.6 < big["share_of_revenue"] / big["share_of_base"] < 2.4  # about twice
+
 # %% [markdown]
 # Two columns in that table deserve a second look. **Share of revenue vs share of base**
-# shows where the money is; it often surprises people that a small segment carries a large
-# part of revenue. And every "what to do" is a *hypothesis*: run it as an A/B test within the
+# shows where the money is: here the loyal regulars, a quarter of the customers, bring in
+# about half the revenue, and the big-ticket occasionals bring in about twice their share of
+# the base. And every "what to do" is a *hypothesis*: run it as an A/B test within the
 # segment (half get the campaign, half do not), because a segment that responds well may
 # simply be a segment that would have bought anyway.
 
@@ -525,6 +625,21 @@ check = pd.crosstab(
 display(check)
 ari = adjusted_rand_score(hidden_group, customers["segment"])
 print(f"ARI between segments and hidden groups: {ari:.2f}")
+
+# What the text says of this output, checked on every build:
+assert 0.8 < ari < 0.98  # good but not perfect
+stacked = check.stack()  # customers per (hidden group, segment name)
+off_diagonal = stacked[[group != name for group, name in stacked.index]]
+assert off_diagonal.idxmax() == ("deal seekers", "loyal regulars")
+assert off_diagonal.max() > off_diagonal.sum() / 2  # most of the disagreement
+segment_name = customers["segment"].map(profile["name"])
+deal = hidden_group.eq("deal seekers").to_numpy()
+misplaced = deal & segment_name.eq("loyal regulars").to_numpy()
+placed = deal & segment_name.eq("deal seekers").to_numpy()
+assert (
+    customers.loc[misplaced, "discount_share"].median()
+    < customers.loc[placed, "discount_share"].median() / 2
+)  # ... they rarely used a code
 
 # %% [markdown]
 # The match is good but not perfect. Most of the disagreement is deal seekers placed with
@@ -572,6 +687,10 @@ noise_silhouette = silhouette_score(
 )
 print(f"silhouette on noise: {noise_silhouette:.2f}", end="   ")
 print(f"on the customers: {k_table.loc[K, 'silhouette']:.2f}")
+
+# What the text says of this output, checked on every build:
+assert np.bincount(noise_labels).min() > 0.5 * N / K  # k groups of similar size
+assert noise_silhouette < k_table.loc[K, "silhouette"] / 2
 
 # %% [markdown]
 # K-means happily cut uniform noise into k tidy-looking groups. Only the lower silhouette

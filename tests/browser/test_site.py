@@ -239,14 +239,13 @@ def test_notebook_page_shows_its_outputs_and_offers_the_ipynb(page, site_url):
     assert len(texts) >= 3, "the notebook's outputs are empty"
     expect(page.locator("article .jp-RenderedHTML table").first).to_be_visible()  # a DataFrame
     # Plots are files loaded lazily (scripts/notebook_assets.py): scroll to each, as a
-    # reader would, then check that it decoded.
+    # reader would, and wait for it to load before moving on (a quick scroll past an image
+    # can leave it unrequested), then check that it decoded.
     images = page.locator("article .jp-OutputArea-output img")
     assert images.count() >= 1, "the notebook page shows no plot"
     for image in images.all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('article .jp-OutputArea-output img')).every(img => img.complete)"
-    )
+        page.wait_for_function("img => img.complete", arg=image.element_handle())
     broken_images = page.evaluate(
         """() => Array.from(document.querySelectorAll('article .jp-OutputArea-output img'))
                  .filter(img => img.naturalWidth === 0).map(img => img.getAttribute('src').slice(0, 80))"""
