@@ -8,6 +8,11 @@ indented so it can sit inside an admonition or a content tab::
     <!-- table: tools category=serving -->
     <!-- chart: salary-ranges -->
 
+One directive works inside a sentence rather than on its own line: a figure quoted in
+prose, by the id of its record in data/salaries.csv or data/market.csv::
+
+    US back-end developers reported a median of <!-- figure: salaries/so-2024-us-backend -->.
+
 Expansion is plain text in, plain text out: nothing here depends on MkDocs, so the
 pipeline can move to another builder that runs pymdownx.snippets. Any directive that
 cannot be resolved raises DirectiveError naming the page, the line and the fix.
@@ -28,6 +33,12 @@ DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!--\s*(?P<kind>[a-z][a-z-]*):\s*(?P
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 ARG = re.compile(r"^(?P<key>[a-z][a-z_-]*)=(?P<value>\S+)$")
 KINDS = ("snippet", "table", "chart")
+INLINE_KINDS = ("figure",)
+# Any comment that starts like a directive, anywhere in a line ("<!-- figure: …", "<!--figure …").
+INLINE_START = re.compile(r"<!--\s*(?P<kind>[a-z][a-z-]*)\s*(?P<colon>:?)")
+INLINE = re.compile(r"<!--\s*figure:\s*(?P<body>[^\s<>]+(?:\s+[^\s<>]+)*?)\s*-->")
+CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)")
+FIGURE_SYNTAX = "<!-- figure: market/<id> --> or <!-- figure: salaries/<id> field=sample_size -->"
 
 
 class DirectiveError(ValueError):
@@ -49,15 +60,10 @@ class Directive:
         return f"docs/{self.page} line {self.line}"
 
 
-def find(markdown: str, page: str, *, line_offset: int = 0) -> Iterator[Directive]:
-    """Directives in a page, skipping fenced code blocks (which may show the syntax).
-
-    ``line_offset`` is the number of file lines before ``markdown`` starts (a builder
-    strips the front matter first), so messages name the line in the file.
-    """
+def outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
+    """(index, line) for each line of ``markdown`` outside fenced code blocks and their fences."""
     fence: str | None = None
     for index, line in enumerate(markdown.splitlines()):
-        number = index + 1 + line_offset
         opened = FENCE.match(line)
         if opened:
             marker = opened["fence"]
@@ -66,28 +72,98 @@ def find(markdown: str, page: str, *, line_offset: int = 0) -> Iterator[Directiv
             elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :]:
                 fence = None
             continue
-        if fence is not None:
-            continue
+        if fence is None:
+            yield index, line
+
+
+def _arguments(tokens: list[str], where: str) -> dict[str, str]:
+    args = {}
+    for token in tokens:
+        arg = ARG.match(token)
+        if not arg:
+            raise DirectiveError(f"{where}: cannot read argument {token!r}; write key=value")
+        args[arg["key"]] = arg["value"]
+    return args
+
+
+def find(markdown: str, page: str, *, line_offset: int = 0) -> Iterator[Directive]:
+    """Directives on a line of their own, skipping fenced code blocks (which may show the syntax).
+
+    ``line_offset`` is the number of file lines before ``markdown`` starts (a builder
+    strips the front matter first), so messages name the line in the file. Inline
+    directives (figures) are found by find_inline, even when one fills a line.
+    """
+    for index, line in outside_fences(markdown):
+        number = index + 1 + line_offset
         match = DIRECTIVE.match(line)
-        if not match:
+        if not match or match["kind"] in INLINE_KINDS:
             continue
         kind = match["kind"]
         if kind not in KINDS:
             raise DirectiveError(
                 f"docs/{page} line {number}: unknown directive '{kind}:'; use one of "
-                f"{', '.join(k + ':' for k in KINDS)} (or write the comment without a "
+                f"{', '.join(k + ':' for k in KINDS + INLINE_KINDS)} (or write the comment without a "
                 "'word:' prefix if it is only a comment)"
             )
         name, *rest = match["body"].split()
-        args = {}
-        for token in rest:
-            arg = ARG.match(token)
-            if not arg:
-                raise DirectiveError(
-                    f"docs/{page} line {number}: cannot read argument {token!r}; write key=value"
-                )
-            args[arg["key"]] = arg["value"]
+        args = _arguments(rest, f"docs/{page} line {number}")
         yield Directive(page, number, match["indent"], kind, name, args, index)
+
+
+def _outside_code_spans(line: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the parts of a line that are not inline code (`...`)."""
+    start = 0
+    for span in CODE_SPAN.finditer(line):
+        yield start, span.start()
+        start = span.end()
+    yield start, len(line)
+
+
+@dataclass(frozen=True)
+class InlineDirective:
+    directive: Directive
+    start: int  # character span of the comment in its line
+    end: int
+
+
+def find_inline(markdown: str, page: str, *, line_offset: int = 0) -> Iterator[InlineDirective]:
+    """Figure directives anywhere in a line, outside code fences and `code spans`.
+
+    A comment that looks like a directive but is not a well-formed figure directive fails:
+    inside a sentence it would otherwise vanish silently and leave a gap in the text.
+    """
+    for index, line in outside_fences(markdown):
+        number = index + 1 + line_offset
+        where = f"docs/{page} line {number}"
+        whole_line = DIRECTIVE.match(line)
+        for lo, hi in _outside_code_spans(line):
+            part = line[lo:hi]
+            for start in INLINE_START.finditer(part):
+                kind = start["kind"]
+                if kind != "figure":
+                    if not start["colon"] or whole_line:
+                        continue  # a plain comment, or a block directive that find() reads
+                    if kind in KINDS:
+                        raise DirectiveError(
+                            f"{where}: '{kind}:' directives must stand on a line of their own; only "
+                            f"figure: works inside a sentence ({FIGURE_SYNTAX})"
+                        )
+                    raise DirectiveError(
+                        f"{where}: unknown directive '{kind}:'; inside a sentence only figure: works "
+                        f"({FIGURE_SYNTAX}); write the comment without a 'word:' prefix if it is "
+                        "only a comment"
+                    )
+                match = INLINE.match(part, start.start())
+                if not match:
+                    end = part.find("-->", start.start())
+                    shown = part[start.start() : end + 3 if end >= 0 else len(part)]
+                    raise DirectiveError(
+                        f"{where}: cannot read figure directive {shown!r}; write {FIGURE_SYNTAX}"
+                    )
+                name, *rest = match["body"].split()
+                args = _arguments(rest, where)
+                directive = Directive(page, number, "", "figure", name, args, index)
+                yield InlineDirective(directive, lo + match.start(), lo + match.end())
 
 
 def snippet_target(directive: Directive) -> tuple[str, str | None]:
@@ -165,8 +241,28 @@ def render_snippet(directive: Directive, root: Path) -> str:
 Renderer = Callable[[Directive], str]
 
 
+def expand_inline(markdown: str, page: str, renderers: dict[str, Renderer], *, line_offset: int = 0) -> str:
+    """Replace every figure directive with its rendered text; the line count is unchanged."""
+    found = list(find_inline(markdown, page, line_offset=line_offset))
+    if not found:
+        return markdown
+    lines = markdown.splitlines()
+    # Right to left, so earlier spans in a line keep their positions.
+    for item in sorted(found, key=lambda f: (f.directive.index, f.start), reverse=True):
+        d = item.directive
+        if d.kind not in renderers:
+            raise DirectiveError(f"{d.where}: this build cannot render {d.kind}: directives")
+        rendered = renderers[d.kind](d)
+        if "\n" in rendered:
+            raise DirectiveError(f"{d.where}: {d.kind} '{d.name}' rendered more than one line")
+        line = lines[d.index]
+        lines[d.index] = line[: item.start] + rendered + line[item.end :]
+    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
 def expand(markdown: str, page: str, renderers: dict[str, Renderer], *, line_offset: int = 0) -> str:
     """Replace every directive in ``markdown`` with its rendered content."""
+    markdown = expand_inline(markdown, page, renderers, line_offset=line_offset)
     found = list(find(markdown, page, line_offset=line_offset))
     if not found:
         return markdown

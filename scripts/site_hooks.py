@@ -4,7 +4,7 @@
 - on_pre_build: load and validate the knowledge base (data/); write the glossary
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
-- on_page_markdown: expand content directives (snippets, tables, charts).
+- on_page_markdown: expand content directives (snippets, tables, charts, figures in prose).
 - on_page_content: check a page's own assets (front matter `extra_css`,
   `extra_javascript`); keep an abbreviation's tooltip on its first use in a page only (none on
   a page with `abbreviations: false`); move a notebook's inline stylesheets and plots into
@@ -31,6 +31,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from scripts import abbreviations, directives, notebook_assets, notebooks, snippet_exec  # noqa: E402
 from scripts import knowledge_base as kb_module  # noqa: E402
 from scripts.cache import cache_dir  # noqa: E402
+from scripts.knowledge_base.figures import render_figure  # noqa: E402
 
 ABBREVIATIONS = ROOT / "build" / "generated" / "abbreviations.md"
 MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
@@ -98,10 +99,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             raise directives.DirectiveError(f"{d.where}: chart directives take no arguments")
         return kb_module.render_chart(kb, d.name, page=page_path)
 
+    def figure(d: directives.Directive) -> str:
+        return render_figure(kb, d.name, page=page_path, **d.args)
+
     renderers = {
         "snippet": lambda d: directives.render_snippet(d, ROOT),
         "table": _named(table),
         "chart": _named(chart),
+        "figure": _named(figure),
     }
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else ""
     # MkDocs hands us the page without its front matter; count it back for messages.
