@@ -43,19 +43,19 @@ format: $(INSTALLED) ## Fix lint findings that ruff can fix, and format
 	$(BIN)/ruff format scripts snippets tests notebooks
 
 benchmark: $(INSTALLED) ## Print build, snippet, notebook and site figures
-	$(BIN)/python -m scripts.benchmark
+	$(BIN)/python -m scripts.quality.benchmark
 
 stale: $(INSTALLED) ## List figures whose data is more than three years old
-	$(BIN)/python -m scripts.knowledge_base stale
+	$(BIN)/python -m scripts.pipeline.knowledge_base stale
 
 check-data: $(INSTALLED) ## Validate data/ and print every problem
-	$(BIN)/python -m scripts.knowledge_base check
+	$(BIN)/python -m scripts.pipeline.knowledge_base check
 
 snippets: $(INSTALLED) ## Run every snippet fresh and compare with what the site shows
-	$(BIN)/python -m scripts.snippet_exec check
+	$(BIN)/python -m scripts.pipeline.snippet_exec check
 
 notebooks: $(INSTALLED) ## Execute every project notebook fresh
-	$(BIN)/python -m scripts.notebooks check
+	$(BIN)/python -m scripts.pipeline.notebooks check
 
 lock: $(BIN)/python ## Re-resolve requirements.in into requirements.lock
 	$(BIN)/python -m pip install --quiet pip-tools

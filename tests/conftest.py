@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts import ROOT
+
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -56,7 +57,7 @@ def fixture_site(tmp_path: Path):
             "docs_dir": str(docs),
             "nav": nav if nav is not None else list(pages),
             # Paths in the parent are relative to it; make them absolute here.
-            "hooks": [str(ROOT / "scripts" / "site_hooks.py")],
+            "hooks": [str(ROOT / "scripts" / "pipeline" / "site_hooks.py")],
             "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
             "extra_css": [],
             "watch": [],

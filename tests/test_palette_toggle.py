@@ -12,7 +12,8 @@ from pathlib import Path
 import material
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from scripts import ROOT
+
 OURS = ROOT / "overrides" / "partials" / "palette.html"
 MATERIALS = Path(material.__file__).parent / "templates" / "partials" / "palette.html"
 

@@ -1,5 +1,5 @@
 # /// snippet
-# depends = ["data/*", "docs/**/*.md", "snippets/**/*.py", "scripts/knowledge_base/*.py"]
+# depends = ["data/*", "docs/**/*.md", "snippets/**/*.py", "scripts/pipeline/knowledge_base/*.py"]
 # ///
 """What the data validator prints for bad rows. It works on a temporary copy of data/."""
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lets `python snippets/about_data/validator_messages.py` import the validator.
 sys.path.insert(0, str(ROOT))
 
-from scripts.knowledge_base import DataError, load  # noqa: E402
+from scripts.pipeline.knowledge_base import DataError, load  # noqa: E402
 
 # --8<-- [start:bad-row]
 bad_rows = [

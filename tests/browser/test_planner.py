@@ -1,7 +1,7 @@
 """The skill-gap planner (roadmap/planner/) in a real browser, against the real data.
 
 The expected plan comes from a small Python implementation of the algorithm documented on
-docs/roadmap/planner.md, fed from data/ through scripts.knowledge_base.load(); the page
+docs/roadmap/planner.md, fed from data/ through scripts.pipeline.knowledge_base.load(); the page
 computes its plan in JavaScript from the published downloads/*.json. Agreement between the
 two checks the algorithm, the published data and the page at once.
 """
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from scripts import knowledge_base
+from scripts.pipeline import knowledge_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

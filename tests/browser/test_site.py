@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from scripts.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
+from scripts.quality.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -238,7 +238,7 @@ def test_notebook_page_shows_its_outputs_and_offers_the_ipynb(page, site_url):
     texts = [t for t in outputs.all_text_contents() if t.strip()]
     assert len(texts) >= 3, "the notebook's outputs are empty"
     expect(page.locator("article .jp-RenderedHTML table").first).to_be_visible()  # a DataFrame
-    # Plots are files loaded lazily (scripts/notebook_assets.py): scroll to each, as a
+    # Plots are files loaded lazily (scripts/pipeline/notebook_assets.py): scroll to each, as a
     # reader would, and wait for it to load before moving on (a quick scroll past an image
     # can leave it unrequested), then check that it decoded.
     images = page.locator("article .jp-OutputArea-output img")

@@ -1,0 +1,1 @@
+"""Build time: everything that turns data/, snippets/ and notebooks/ into page content."""

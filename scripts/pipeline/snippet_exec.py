@@ -1,0 +1,307 @@
+"""Run snippets with a timeout and cache their output by content.
+
+The build shows the output of a cached run whose key covers everything that can change
+what a snippet prints: its own bytes, the files it declares in ``depends``, the helper
+modules under ``snippets/`` it imports, this runner's code, the locked dependency set and
+the Python version. Editing a page therefore never
+re-runs a snippet; editing a snippet re-runs only that snippet.
+
+CLI (from the repository root)::
+
+    python -m scripts.pipeline.snippet_exec check [PATH ...]   # fresh run of every snippet, compared with the cache
+    python -m scripts.pipeline.snippet_exec run PATH           # print each section's output
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import ROOT
+from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
+from scripts.pipeline.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
+
+SNIPPETS_DIR = ROOT / "snippets"
+# Files whose change must invalidate every cached output.
+RUNNER_FILES = (
+    ROOT / "scripts" / "pipeline" / "snippet_worker.py",
+    ROOT / "scripts" / "pipeline" / "snippet_sections.py",
+    ROOT / "requirements.lock",
+)
+
+
+class SnippetError(RuntimeError):
+    """A snippet that failed, timed out or cannot be parsed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str | None
+    stdout: str
+    figures: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    path: str  # relative to the repository root, POSIX style
+    sections: tuple[Section, ...]
+    seconds: float
+    cached: bool = False
+
+    def output(self, name: str | None = None) -> str:
+        """Output of one named section, or of the whole file when ``name`` is None."""
+        if name is None:
+            return "".join(s.stdout for s in self.sections)
+        return "".join(s.stdout for s in self.sections if s.name == name)
+
+    def figures(self, name: str | None = None) -> list[dict]:
+        return [f for s in self.sections if name is None or s.name == name for f in s.figures]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "path": self.path,
+                "seconds": self.seconds,
+                "sections": [
+                    {"name": s.name, "stdout": s.stdout, "figures": list(s.figures)} for s in self.sections
+                ],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str, *, cached: bool) -> Result:
+        data = json.loads(text)
+        sections = tuple(Section(s["name"], s["stdout"], tuple(s["figures"])) for s in data["sections"])
+        return cls(data["path"], sections, data["seconds"], cached=cached)
+
+
+def relative(path: Path | str) -> str:
+    path = Path(path)
+    if not path.is_absolute():
+        path = ROOT / path
+    return path.resolve().relative_to(ROOT).as_posix()
+
+
+def discover() -> list[str]:
+    """Every snippet file, relative to the repository root."""
+    return sorted(relative(p) for p in SNIPPETS_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def metadata(path: str) -> Metadata:
+    return parse_metadata((ROOT / path).read_text(encoding="utf-8"), path)
+
+
+def cache_key(path: str) -> str:
+    digest = hashlib.sha256()
+    source = (ROOT / path).read_bytes()
+    digest.update(path.encode() + b"\0" + source)
+    for pattern in metadata(path).depends:
+        for dependency in sorted(ROOT.glob(pattern)):
+            if dependency.is_file():
+                digest.update(relative(dependency).encode() + b"\0" + dependency.read_bytes())
+    for helper in imported_snippet_files(source.decode("utf-8"), path):
+        digest.update(relative(helper).encode() + b"\0" + helper.read_bytes())
+    for runner_file in RUNNER_FILES:
+        digest.update(runner_file.read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()[:32]
+
+
+def execute(path: str, *, timeout: float | None = None) -> Result:
+    """Run the snippet in a fresh process; raise SnippetError on failure or timeout."""
+    source = (ROOT / path).read_text(encoding="utf-8")
+    try:
+        meta = parse_metadata(source, path)
+        split_chunks(source, path)
+    except SnippetFormatError as exc:
+        raise SnippetError(str(exc)) from exc
+    limit = timeout if timeout is not None else meta.timeout
+    env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory(prefix="snippet-") as tmp:
+        out = Path(tmp) / "result.json"
+        started = time.perf_counter()
+        # A new session gives the snippet its own process group, so a timeout kills the
+        # whole tree (servers, worker pools), not just the interpreter.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scripts.pipeline.snippet_worker", path, str(out)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            _, stderr = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise SnippetError(
+                f"{path}: did not finish within its {limit:g} s timeout (an endless loop, a server "
+                "left running, or slow work); make it faster or raise `timeout` in its "
+                "'# /// snippet' block"
+            ) from None
+        seconds = round(time.perf_counter() - started, 3)
+        if not out.exists():
+            raise SnippetError(
+                f"{path}: the snippet process died (exit {proc.returncode}):\n{stderr[-2000:]}"
+            )
+        data = json.loads(out.read_text(encoding="utf-8"))
+    if data["error"]:
+        failed = data["sections"][-1]["name"] if data["sections"] else None
+        where = f"section '{failed}'" if failed else "code outside any section"
+        raise SnippetError(f"{path}: raised in {where}:\n{data['error']}")
+    sections = tuple(Section(s["name"], s["stdout"], tuple(s["figures"])) for s in data["sections"])
+    return Result(path, sections, seconds)
+
+
+def cached(path: str) -> Result | None:
+    entry = cache_dir("snippets") / f"{cache_key(path)}.json"
+    if entry.exists():
+        return Result.from_json(entry.read_text(encoding="utf-8"), cached=True)
+    return None
+
+
+def store(result: Result) -> None:
+    folder = cache_dir("snippets")
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = folder / f"{cache_key(result.path)}.json"
+    # Write then rename: parallel test workers and the build may store the same entry.
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(result.to_json())
+    os.replace(tmp, entry)
+
+
+def run_cached(path: str) -> Result:
+    """The output the site shows: from the cache, or from a fresh run that fills it."""
+    hit = cached(path)
+    if hit is not None:
+        return hit
+    result = execute(path)
+    store(result)
+    return result
+
+
+def warm(paths: list[str], jobs: int | None = None) -> dict[str, str]:
+    """Fill the cache for every path in parallel; return {path: error} for failures.
+
+    A cold build would otherwise run snippets one page at a time.
+    """
+    missing = [p for p in paths if cached(p) is None]
+
+    def one(path: str) -> tuple[str, str | None]:
+        try:
+            run_cached(path)
+        except SnippetError as exc:
+            return path, str(exc)
+        return path, None
+
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+        return {path: error for path, error in pool.map(one, missing) if error}
+
+
+def mask(text: str, volatile: tuple[str, ...]) -> str:
+    """Mask numbers on lines that match a volatile pattern (latency figures and the like).
+
+    The padding before a number goes too, so a column that widens from 9.1 to 12.3 ms still
+    compares equal."""
+    if not volatile:
+        return text
+    patterns = [re.compile(p) for p in volatile]
+    return "\n".join(
+        re.sub(r" *\d+(\.\d+)?", " #", line) if any(p.search(line) for p in patterns) else line
+        for line in text.split("\n")
+    )
+
+
+def differences(shown: Result, fresh: Result) -> list[str]:
+    """Sections whose shown output differs from what the snippet prints now."""
+    volatile = metadata(fresh.path).volatile
+    problems = []
+    names = [s.name for s in fresh.sections]
+    if [s.name for s in shown.sections] != names:
+        problems.append("the file's sections changed since the shown output was produced")
+    for name in dict.fromkeys(names):
+        before, after = mask(shown.output(name), volatile), mask(fresh.output(name), volatile)
+        if before != after:
+            label = f"section '{name}'" if name else "code outside sections"
+            problems.append(f"{label}: shown output differs from a fresh run\n{_diff(before, after)}")
+        if len(shown.figures(name)) != len(fresh.figures(name)):
+            problems.append(f"section '{name}': number of figures changed")
+    return problems
+
+
+def _diff(before: str, after: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "shown on the page", "fresh run", lineterm="", n=1
+    )
+    return "\n".join(list(lines)[:40])
+
+
+def check(paths: list[str], jobs: int | None = None) -> list[str]:
+    """Fresh run of each snippet, compared with the cached output the pages show.
+
+    A snippet with no cache entry yet gets one, so a following build is warm.
+    """
+    failures: list[str] = []
+
+    def one(path: str) -> str | None:
+        try:
+            fresh = execute(path)
+        except SnippetError as exc:
+            return str(exc)
+        shown = cached(path)
+        if shown is None:
+            store(fresh)
+            return None
+        problems = differences(shown, fresh)
+        if problems:
+            return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
+        return None
+
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+        failures = [f for f in pool.map(one, paths) if f]
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.pipeline.snippet_exec", description=__doc__.split("\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    check_cmd = sub.add_parser("check", help="run snippets fresh and compare with what the site shows")
+    check_cmd.add_argument("paths", nargs="*")
+    run_cmd = sub.add_parser("run", help="run one snippet and print each section's output")
+    run_cmd.add_argument("path")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        result = execute(relative(args.path))
+        for section in result.sections:
+            print(f"--- {section.name or '(outside sections)'} ({len(section.figures)} figure(s))")
+            print(section.stdout, end="")
+        print(f"--- {result.seconds:.2f} s")
+        return 0
+    paths = [relative(p) for p in args.paths] or discover()
+    failures = check(paths)
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(f"{len(paths) - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Every snippet runs, within its timeout, and prints what its pages show.
+
+The pages show the output of a cached run (scripts/pipeline/snippet_exec.py). Here every snippet
+runs fresh and is compared with that cached output; a snippet with no cache entry yet
+gets one, so the build that follows in the same `make test` is warm.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from scripts.pipeline import directives, snippet_exec
+from scripts.pipeline.cache import imported_snippet_files
+
+SNIPPETS = snippet_exec.discover()
+USAGES = directives.snippet_usages(ROOT / "docs")
+
+
+def included_by(path: str) -> str:
+    pages = USAGES.get(path, [])
+    return "included by " + ", ".join(pages) if pages else "included by no page"
+
+
+@pytest.mark.parametrize("path", SNIPPETS)
+def test_snippet_runs_and_matches_what_the_page_shows(path):
+    try:
+        fresh = snippet_exec.execute(path)
+    except snippet_exec.SnippetError as exc:
+        pytest.fail(f"{exc}\n({included_by(path)})", pytrace=False)
+    shown = snippet_exec.cached(path)
+    if shown is None:
+        snippet_exec.store(fresh)
+        return
+    problems = snippet_exec.differences(shown, fresh)
+    assert not problems, f"{path} ({included_by(path)}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", SNIPPETS)
+def test_snippet_is_included_by_a_page(path):
+    assert path in USAGES, (
+        f"{path} is included by no page; include it with <!-- snippet: {path} --> or remove it"
+    )
+
+
+def test_every_snippet_directive_resolves():
+    problems = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        rel = page.relative_to(ROOT / "docs").as_posix()
+        for directive in directives.find(page.read_text(encoding="utf-8"), rel):
+            if directive.kind == "snippet":
+                try:
+                    directives.check_snippet(directive, ROOT)
+                except directives.DirectiveError as exc:
+                    problems.append(str(exc))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def scratch_snippet():
+    """Write a throwaway snippet under build/ (inside the repository, outside snippets/)."""
+    folder = ROOT / "build" / "test-snippets" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+
+    def write(text: str) -> str:
+        path = folder / "example.py"
+        path.write_text(text, encoding="utf-8")
+        return path.relative_to(ROOT).as_posix()
+
+    yield write
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet):
+    path = scratch_snippet(
+        'print("ok")\n# --8<-- [start:boom]\nraise RuntimeError("broken on purpose")\n# --8<-- [end:boom]\n'
+    )
+    with pytest.raises(snippet_exec.SnippetError) as info:
+        snippet_exec.execute(path)
+    message = str(info.value)
+    assert path in message and "section 'boom'" in message and "broken on purpose" in message
+    assert "line 3" in message  # the traceback points at the snippet's own line
+
+
+def test_a_hanging_snippet_is_killed_at_its_timeout(scratch_snippet):
+    path = scratch_snippet("# /// snippet\n# timeout = 1\n# ///\nwhile True:\n    pass\n")
+    with pytest.raises(snippet_exec.SnippetError, match="within its 1 s timeout"):
+        snippet_exec.execute(path)
+
+
+def test_sections_get_their_own_output_and_figures(scratch_snippet):
+    path = scratch_snippet(
+        "import matplotlib.pyplot as plt\n"
+        'print("setup")\n'
+        "# --8<-- [start:one]\n"
+        'print("first")\n'
+        "# --8<-- [end:one]\n"
+        "# --8<-- [start:two]\n"
+        "plt.plot([1, 2, 3])\n"
+        'plt.title("A line")\n'
+        "plt.show()\n"
+        'print("second")\n'
+        "# --8<-- [end:two]\n"
+    )
+    result = snippet_exec.execute(path)
+    assert result.output("one") == "first\n"
+    assert result.output("two") == "second\n"
+    assert result.output() == "setup\nfirst\nsecond\n"
+    assert len(result.figures("two")) == 1 and result.figures("one") == []
+    assert "A line" in result.figures("two")[0]["alt"]
+
+
+def test_stale_output_is_detected(scratch_snippet):
+    path = scratch_snippet('# --8<-- [start:a]\nprint("new")\n# --8<-- [end:a]\n')
+    fresh = snippet_exec.execute(path)
+    stale = snippet_exec.Result(path, (snippet_exec.Section("a", "old\n", ()),), 0.0)
+    problems = snippet_exec.differences(stale, fresh)
+    assert problems and "section 'a'" in problems[0] and "-old" in problems[0] and "+new" in problems[0]
+
+
+def test_volatile_lines_compare_with_digits_masked(scratch_snippet):
+    path = scratch_snippet(
+        '# /// snippet\n# volatile = ["p95"]\n# ///\nprint("p95 = 12.5 ms")\nprint("n = 3")\n'
+    )
+    fresh = snippet_exec.execute(path)
+    other = snippet_exec.Result(path, (snippet_exec.Section(None, "p95 = 9.1 ms\nn = 3\n", ()),), 0.0)
+    assert snippet_exec.differences(other, fresh) == []
+    changed = snippet_exec.Result(path, (snippet_exec.Section(None, "p95 = 9.1 ms\nn = 4\n", ()),), 0.0)
+    assert snippet_exec.differences(changed, fresh)
+
+
+def test_volatile_numbers_compare_equal_whatever_their_padding():
+    assert snippet_exec.mask(f"p99 {9.1:6.1f} ms", ("p99",)) == snippet_exec.mask(
+        f"p99 {123.4:6.1f} ms", ("p99",)
+    )
+    assert snippet_exec.mask("p99 9 ms, 3 rows", ("p99",)) != snippet_exec.mask("p99 9 ms, 3 cols", ("p99",))
+
+
+def test_cache_key_changes_with_content_only(scratch_snippet):
+    path = scratch_snippet('print("a")\n')
+    first = snippet_exec.cache_key(path)
+    assert snippet_exec.cache_key(path) == first
+    Path(ROOT / path).write_text('print("b")\n', encoding="utf-8")
+    assert snippet_exec.cache_key(path) != first
+
+
+def test_a_snippet_reruns_when_a_helper_it_imports_changes(scratch_snippet, monkeypatch):
+    path = scratch_snippet("from snippets.skills.evaluation.model_comparison import decide\n")
+    helper = (ROOT / path).parent / "model_comparison.py"
+    helper.write_text("def decide(): ...\n", encoding="utf-8")
+    seen = []
+
+    def fake_imports(source, origin):
+        seen.append(source)
+        return [helper]
+
+    monkeypatch.setattr(snippet_exec, "imported_snippet_files", fake_imports)
+    first = snippet_exec.cache_key(path)
+    helper.write_text("def decide(): return 1\n", encoding="utf-8")
+    assert snippet_exec.cache_key(path) != first
+    assert "model_comparison" in seen[0]
+
+
+def test_helper_imports_are_found_through_each_other_and_a_missing_one_fails(tmp_path):
+    (tmp_path / "snippets" / "lib").mkdir(parents=True)
+    (tmp_path / "snippets" / "lib" / "a.py").write_text("from snippets.lib.b import x\n", encoding="utf-8")
+    (tmp_path / "snippets" / "lib" / "b.py").write_text("x = 1\n", encoding="utf-8")
+    found = imported_snippet_files("import numpy\nfrom snippets.lib.a import y\n", "page.py", root=tmp_path)
+    assert [p.name for p in found] == ["a.py", "b.py"]
+    with pytest.raises(
+        FileNotFoundError, match=r"page.py imports snippets.lib.gone, but snippets/lib/gone.py"
+    ):
+        imported_snippet_files("from snippets.lib.gone import z\n", "page.py", root=tmp_path)
+
+
+def test_the_real_helper_is_part_of_its_users_cache_keys():
+    source = (ROOT / "snippets/skills/evaluation/champion_vs_challenger.py").read_text(encoding="utf-8")
+    found = imported_snippet_files(source, "champion_vs_challenger.py")
+    assert ROOT / "snippets/skills/evaluation/model_comparison.py" in found
