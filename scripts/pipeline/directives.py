@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.pipeline import snippet_exec
+from scripts.pipeline import snippet_exec, source_files
 from scripts.pipeline.snippet_sections import SnippetFormatError, section_names
 
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!--\s*(?P<kind>[a-z][a-z-]*):\s*(?P<body>.*?)\s*-->[ \t]*$")
@@ -187,8 +187,8 @@ def check_snippet(directive: Directive, root: Path) -> tuple[str, str | None]:
         )
     if section is not None:
         try:
-            names = section_names(file.read_text(encoding="utf-8"), path)
-        except SnippetFormatError as exc:
+            names = section_names(source_files.read_text(file, path), path)
+        except (SnippetFormatError, source_files.SourceFileError) as exc:
             raise DirectiveError(f"{directive.where}: {exc}") from exc
         if section not in names:
             raise DirectiveError(
@@ -274,21 +274,16 @@ def expand(markdown: str, page: str, renderers: dict[str, Renderer], *, line_off
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
 
 
-def front_matter_lines(source: str) -> int:
-    """How many lines the YAML front matter (with its --- fences) takes, or 0."""
-    lines = source.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return 0
-    closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    return 0 if closing is None else closing + 1
-
-
 def snippet_usages(docs_dir: Path) -> dict[str, list[str]]:
     """Which pages include each snippet file: {snippet path: ["docs/page.md line N", ...]}."""
     usages: dict[str, list[str]] = {}
     for page in sorted(docs_dir.rglob("*.md")):
         rel = page.relative_to(docs_dir).as_posix()
-        for directive in find(page.read_text(encoding="utf-8"), rel):
+        try:
+            text = source_files.read_text(page, f"docs/{rel}")
+        except source_files.SourceFileError as exc:
+            raise DirectiveError(str(exc)) from None
+        for directive in find(text, rel):
             if directive.kind == "snippet":
                 usages.setdefault(snippet_target(directive)[0], []).append(directive.where)
     return usages

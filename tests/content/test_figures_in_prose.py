@@ -19,7 +19,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from scripts.pipeline import directives, knowledge_base
+from scripts.pipeline import directives, knowledge_base, source_files
 from scripts.pipeline.knowledge_base.figures import render_figure
 
 FIGURE = re.compile(
@@ -52,8 +52,8 @@ def value_of(match: re.Match[str]) -> float:
 def prose_lines(text: str, page: str):
     """(line number, prose) for each line a reader sees as text: no front matter, fenced
     code, `code spans` or whole-line directives; figure directives become a placeholder."""
-    offset = directives.front_matter_lines(text)
-    body = "\n".join(text.splitlines()[offset:])
+    page_text = source_files.front_matter(text, f"docs/{page}")
+    body, offset = page_text.body, page_text.body_line
     inline = {}
     for item in directives.find_inline(body, page, line_offset=offset):
         inline.setdefault(item.directive.index, []).append(item)
@@ -96,7 +96,8 @@ def records_with(value: float) -> list[str]:
 
 def docs_pages():
     for path in sorted((ROOT / "docs").rglob("*.md")):
-        yield path.relative_to(ROOT / "docs").as_posix(), path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT / "docs").as_posix()
+        yield rel, source_files.read_text(path, f"docs/{rel}")
 
 
 def test_no_figure_is_typed_into_a_page():
@@ -121,8 +122,8 @@ def test_every_figure_directive_on_the_site_renders():
     kb = knowledge_base.load()
     failures, count = [], 0
     for page, text in docs_pages():
-        offset = directives.front_matter_lines(text)
-        body = "\n".join(text.splitlines()[offset:])
+        page_text = source_files.front_matter(text, f"docs/{page}")
+        body, offset = page_text.body, page_text.body_line
         for item in directives.find_inline(body, page, line_offset=offset):
             count += 1
             try:

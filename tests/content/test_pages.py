@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from conftest import ROOT
+from scripts.pipeline import source_files
 
 DOCS = ROOT / "docs"
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
@@ -17,14 +17,13 @@ SEED_OVERLAP = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
 
 def front_matter(rel: str) -> dict:
-    text = (DOCS / rel).read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        return {}
-    block = text[4 : text.index("\n---", 4)]
+    """The page's metadata, read as the build reads it (scripts/pipeline/source_files.py)."""
     try:
-        return yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        pytest.fail(f"docs/{rel}: front matter is not valid YAML (quote values that contain ': '):\n{exc}")
+        return source_files.front_matter(
+            source_files.read_text(DOCS / rel, f"docs/{rel}"), f"docs/{rel}"
+        ).meta
+    except source_files.SourceFileError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.mark.parametrize("rel", PAGES)

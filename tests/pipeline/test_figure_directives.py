@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
 
 from scripts.pipeline import directives, site_hooks
 from scripts.pipeline.knowledge_base import load
@@ -119,7 +120,7 @@ def test_the_line_counts_the_front_matter_the_builder_strips(tmp_path):
     source = "---\ntitle: T\n---\n\n# T\n\nUp <!-- figure: market/no-such-id -->.\n"
     page_file = tmp_path / "p.md"
     page_file.write_text(source, encoding="utf-8")
-    markdown = source.split("---\n", 2)[2]  # what MkDocs hands the hook
+    markdown, _meta = get_data(source)  # what MkDocs hands the hook: no front matter, no blank line
     saved = dict(site_hooks._state)
     site_hooks._state["kb"] = load_kb()
     try:

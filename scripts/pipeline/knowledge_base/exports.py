@@ -10,9 +10,17 @@ import pandas as pd
 
 from scripts.pipeline.knowledge_base.formatting import is_stale, market_value, pay_amount, pay_measure
 from scripts.pipeline.knowledge_base.load import KnowledgeBase
-from scripts.pipeline.knowledge_base.schema import DATASETS, VERIFICATION_LABELS, VERIFICATION_MEANINGS
+from scripts.pipeline.knowledge_base.schema import (
+    DATASETS,
+    REQUIRED_NEED_ROLES,
+    VERIFICATION_LABELS,
+    VERIFICATION_MEANINGS,
+)
 
 DOWNLOADS_DIR = "downloads"
+# Where the skill-gap planner starts a skill the reader has not rated, on the need scale
+# (0-3): backend work that builds it starts it at working (2), work that partly does at basics (1).
+START_DEPTH = {"yes": 2, "partly": 1, "no": 0}
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,19 @@ def _json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def planner_settings(kb: KnowledgeBase) -> dict[str, Any]:
+    """What the skill-gap planner (docs/assets/javascripts/) shares with Python, published once."""
+    from scripts.pipeline.knowledge_base.charts import CATEGORY_LABELS  # charts imports this module
+
+    names = {role.id: role.name for role in kb.items("roles")}
+    return {
+        # The roles every skill states a need for (schema.Skill.need), so the ones a plan can target.
+        "target_roles": [{"id": role, "name": names[role]} for role in REQUIRED_NEED_ROLES],
+        "categories": [{"id": key, "label": label} for key, label in CATEGORY_LABELS.items()],
+        "start_depth": START_DEPTH,
+    }
+
+
 def downloads(kb: KnowledgeBase) -> dict[str, bytes]:
     """Site path -> bytes: a CSV and a JSON file per dataset, plus one JSON with everything."""
     files: dict[str, bytes] = {}
@@ -104,6 +125,7 @@ def downloads(kb: KnowledgeBase) -> dict[str, bytes]:
             "datasets": everything,
         }
     )
+    files[f"{DOWNLOADS_DIR}/planner.json"] = _json(planner_settings(kb))
     return files
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scripts.pipeline.knowledge_base.load import KnowledgeBase
 from scripts.pipeline.knowledge_base.schema import VERIFICATION_LABELS
+from scripts.pipeline.source_files import SourceFileError, front_matter, read_text
 
 SOURCES_PAGE = "about-data/sources.md"
 STALE_AFTER_YEARS = 3
@@ -131,15 +132,14 @@ def year_cell(kb: KnowledgeBase, data_year: int) -> str:
 def page_title(docs_dir: Path, page: str) -> str:
     """The front-matter title of a docs page, or its path when it has none."""
     path = docs_dir / page
-    if path.is_file():
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if lines and lines[0].strip() == "---":
-            for line in lines[1:]:
-                if line.strip() == "---":
-                    break
-                if line.startswith("title:"):
-                    return line.partition(":")[2].strip().strip("'\"")
-    return page
+    if not path.is_file():
+        return page
+    shown = f"{docs_dir.name}/{page}"
+    try:
+        title = front_matter(read_text(path, shown), shown).meta.get("title")
+    except SourceFileError:
+        return page  # the build stops on that page itself, with this error and its line
+    return str(title) if title else page
 
 
 def slug(text: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from scripts import ROOT
+from scripts.pipeline.knowledge_base import plausibility
 from scripts.pipeline.knowledge_base.schema import (
     DATASETS,
     PAGE_PATTERN,
@@ -28,9 +31,14 @@ from scripts.pipeline.knowledge_base.schema import (
     SNIPPET_PATTERN,
     URL_PATTERN,
     Dataset,
+    DocsPage,
     Record,
+    Ref,
+    Reference,
+    SnippetFile,
 )
 from scripts.pipeline.snippet_sections import SnippetFormatError, section_names
+from scripts.pipeline.source_files import SourceFileError, read_text
 
 
 @dataclass(frozen=True, order=True)
@@ -122,6 +130,14 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+    try:
+        return read_text(path, shown)
+    except SourceFileError as exc:
+        problems.append(Problem(shown, exc.line, "", exc.reason))
+        return None
+
+
 @dataclass
 class _Raw:
     data: dict[str, Any]
@@ -130,7 +146,9 @@ class _Raw:
 
 def _read_yaml(path: Path, shown: str, problems: list[Problem]) -> list[_Raw] | None:
     """The entries of a YAML file, or None when the file as a whole cannot be read."""
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -182,9 +200,12 @@ def _read_yaml(path: Path, shown: str, problems: list[Problem]) -> list[_Raw] | 
 
 def _read_csv(
     path: Path, shown: str, dataset: Dataset, problems: list[Problem], skipped: set[str]
-) -> list[_Raw]:
-    """The rows of a CSV file; the ids of rows too malformed to read are added to ``skipped``."""
-    text = path.read_text(encoding="utf-8")
+) -> list[_Raw] | None:
+    """The rows of a CSV file, or None when the file cannot be read; the ids of rows too
+    malformed to read are added to ``skipped``."""
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
     allowed = list(dataset.model.model_fields)
     try:
@@ -318,6 +339,38 @@ def _entry_label(name: str, data: Mapping[str, Any]) -> str:
 # --- validation ------------------------------------------------------------------------
 
 
+def _references(
+    annotation: Any, value: Any, markers: Iterable[object] = ()
+) -> Iterator[tuple[Reference, Any]]:
+    """(marker, value) for each value inside ``value`` whose type carries a Reference marker.
+
+    Walks the type and the value together: Annotated, optional, list, tuple, dict (keys and
+    values) and nested models.
+    """
+    if value is None:
+        return
+    for marker in markers:
+        if isinstance(marker, Reference):
+            yield marker, value
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        yield from _references(args[0], value, args[1:])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None):
+                yield from _references(arg, value)
+    elif origin in (list, tuple, set, frozenset) and args:
+        for item in value:
+            yield from _references(args[0], item)
+    elif origin is dict:
+        for key, item in value.items():
+            yield from _references(args[0], key)
+            yield from _references(args[1], item)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _references(info.annotation, getattr(value, name), info.metadata)
+
+
 @dataclass
 class _Checker:
     kb: KnowledgeBase
@@ -342,17 +395,34 @@ class _Checker:
     def each(self, name: str) -> Iterable[tuple[int, Any]]:
         return enumerate(self.kb.records[name])
 
-    def ref(self, name: str, i: int, field_name: str, value: str | None, target: str, what: str) -> None:
-        if value is not None and not self.known(target, value):
+    def ref(self, name: str, i: int, field_name: str, value: str, ref: Ref) -> None:
+        if any(self.known(target, value) for target in ref.datasets):
+            return
+        if ref.free_text:
+            if re.fullmatch(SLUG_PATTERN, value):
+                self.add(
+                    name,
+                    i,
+                    field_name,
+                    f"{field_name} '{value}' looks like a {ref.what} id but no such {ref.what} exists — use "
+                    f"a {ref.what} id or a free-text title with spaces",
+                )
+        elif len(ref.datasets) == 1:
             self.add(
                 name,
                 i,
                 field_name,
-                f"{field_name} '{value}' is not a known {what} — add it to {self.kb.file(target)} or fix the id",
+                f"{field_name} '{value}' is not a known {ref.what} — add it to "
+                f"{self.kb.file(ref.datasets[0])} or fix the id",
+            )
+        else:
+            files = " or ".join(DATASETS[target].file for target in ref.datasets)
+            self.add(
+                name, i, field_name, f"{field_name} '{value}' is not a {ref.what} id in {files} — fix the id"
             )
 
-    def page(self, name: str, i: int, field_name: str, page: str | None) -> None:
-        if page is not None and not (self.docs_dir / page).is_file():
+    def page(self, name: str, i: int, field_name: str, page: str) -> None:
+        if not (self.docs_dir / page).is_file():
             self.add(
                 name,
                 i,
@@ -360,9 +430,7 @@ class _Checker:
                 f"{field_name} '{page}' does not exist under {self.docs_dir.name}/ — create the page or fix the path",
             )
 
-    def snippet(self, name: str, i: int, field_name: str, ref: str | None) -> None:
-        if ref is None:
-            return
+    def snippet(self, name: str, i: int, field_name: str, ref: str) -> None:
         path, _, section = ref.partition(":")
         if path not in self._sections:
             file = self.snippets_dir / path
@@ -418,40 +486,30 @@ class _Checker:
             abbreviations.setdefault(entry.abbreviation, line)
 
     def references(self) -> None:
-        roles = self.kb.by_key("roles")
-        for i, role in self.each("roles"):
-            self.page("roles", i, "page", role.page)
-            for target in role.leads_to:
-                if re.fullmatch(SLUG_PATTERN, target) and target not in roles:
-                    self.add(
-                        "roles",
-                        i,
-                        "leads_to",
-                        f"leads_to '{target}' looks like a role id but no such role exists — use a role "
-                        "id or a free-text title with spaces",
-                    )
+        """Check every value a model marks as a reference (schema.Ref, DocsPage, SnippetFile)."""
+        for name, dataset in DATASETS.items():
+            fields = dataset.model.model_fields
+            for i, record in self.each(name):
+                for field_name, info in fields.items():
+                    value = getattr(record, field_name)
+                    for marker, target in _references(info.annotation, value, info.metadata):
+                        if isinstance(marker, Ref):
+                            self.ref(name, i, field_name, target, marker)
+                        elif isinstance(marker, DocsPage):
+                            self.page(name, i, field_name, target)
+                        elif isinstance(marker, SnippetFile):
+                            self.snippet(name, i, field_name, target)
+                        else:
+                            raise TypeError(f"{field_name}: no check for reference marker {marker!r}")
+
+    def rules(self) -> None:
+        """Rules across records that are more than a reference: self-links, via vs source, years."""
         for i, skill in self.each("skills"):
-            for role in skill.need:
-                self.ref("skills", i, "need", role, "roles", "role")
-            for prerequisite in skill.prerequisites:
-                if prerequisite == skill.id:
-                    self.add(
-                        "skills", i, "prerequisites", "a skill cannot be its own prerequisite — remove it"
-                    )
-                else:
-                    self.ref("skills", i, "prerequisites", prerequisite, "skills", "skill")
-            for resource in skill.resources:
-                self.ref("skills", i, "resources", resource, "resources", "resource")
-            self.page("skills", i, "page", skill.page)
-            for ref in skill.snippets:
-                self.snippet("skills", i, "snippets", ref)
+            if skill.id in skill.prerequisites:
+                self.add("skills", i, "prerequisites", "a skill cannot be its own prerequisite — remove it")
         sources = self.kb.by_key("sources")
         for name in ("salaries", "market"):
             for i, figure in self.each(name):
-                if name == "salaries":
-                    self.ref(name, i, "role", figure.role, "roles", "role")
-                self.ref(name, i, "source", figure.source, "sources", "source")
-                self.ref(name, i, "via", figure.via, "sources", "source")
                 if figure.via is not None and figure.via == figure.source:
                     self.add(
                         name,
@@ -478,29 +536,6 @@ class _Checker:
                         f"verification is primary but the figure was read in '{seen_in}', which is not the "
                         "publisher's own data — use secondary (or uncertain / not-found)",
                     )
-        for i, trend in self.each("trends"):
-            for ref in trend.evidence:
-                if not (self.known("market", ref) or self.known("salaries", ref)):
-                    self.add(
-                        "trends",
-                        i,
-                        "evidence",
-                        f"evidence '{ref}' is not a figure id in market.csv or salaries.csv — fix the id",
-                    )
-        for i, concept in self.each("concepts"):
-            self.snippet("concepts", i, "snippet", concept.snippet)
-            self.page("concepts", i, "page", concept.page)
-        for i, comparison in self.each("comparisons"):
-            self.page("comparisons", i, "page", comparison.page)
-        for i, challenge in self.each("challenges"):
-            self.ref("challenges", i, "related_practice", challenge.related_practice, "practices", "practice")
-            self.page("challenges", i, "page", challenge.page)
-        for i, practice in self.each("practices"):
-            self.snippet("practices", i, "snippet", practice.snippet)
-        for i, question in self.each("questions"):
-            self.page("questions", i, "related_page", question.related_page)
-        for i, entry in self.each("glossary"):
-            self.page("glossary", i, "page", entry.page)
 
     def prerequisite_cycles(self) -> None:
         graph = {s.id: [p for p in s.prerequisites if p != s.id] for s in self.kb.items("skills")}
@@ -589,6 +624,14 @@ def load(
     checker = _Checker(kb, docs_dir, snippets_dir, problems, broken)
     checker.duplicates()
     checker.references()
+    checker.rules()
+    salaries = kb.items("salaries")
+    lines = [loc.line for loc in kb.locations["salaries"]]
+    for i, field_name, message in [
+        *plausibility.note_disagreements(salaries),
+        *plausibility.peer_outliers(salaries, lines),
+    ]:
+        checker.add("salaries", i, field_name, message)
     checker.prerequisite_cycles()
     if problems:
         raise DataError(problems)

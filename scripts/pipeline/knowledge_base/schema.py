@@ -2,8 +2,11 @@
 
 Each field carries a ``description``; the "data-fields" table on about-data/fields.md is
 generated from these descriptions, so the field documentation cannot drift from the
-validator. Checks that need other files (references, pages, snippets, cycles) live in
-load.py; checks that need only the record live here.
+validator. Checks that need only the record live here. A field that points at something
+outside its record says so in its type, with a marker below (``Ref``, ``DocsPage``,
+``SnippetFile``): load.py finds every marked value by walking the validated records and
+checks that its target exists, so a new reference field is checked without new code. Other
+rules across records and files (cycles, via vs source, publication years) live in load.py.
 """
 
 from __future__ import annotations
@@ -26,6 +29,38 @@ ROLE_IDS = (
 REQUIRED_NEED_ROLES = ("ml-engineer", "mlops-engineer", "hybrid-engineer")
 PROJECTS = ("price-prediction", "spam-filter", "customer-segmentation", "notebook-to-service")
 
+
+class Reference:
+    """Base of the markers that make a field a reference to something outside its record."""
+
+
+@dataclass(frozen=True, init=False)
+class Ref(Reference):
+    """The value is the id of an entry in one of ``datasets``: ``Annotated[Slug, Ref("roles", what="role")]``.
+
+    With ``free_text``, only values that look like ids are checked; others are titles.
+    """
+
+    datasets: tuple[str, ...]
+    what: str
+    free_text: bool
+
+    def __init__(self, *datasets: str, what: str, free_text: bool = False) -> None:
+        object.__setattr__(self, "datasets", datasets)
+        object.__setattr__(self, "what", what)
+        object.__setattr__(self, "free_text", free_text)
+
+
+@dataclass(frozen=True)
+class DocsPage(Reference):
+    """The value is a page path under docs/ that must exist."""
+
+
+@dataclass(frozen=True)
+class SnippetFile(Reference):
+    """The value is snippets/<path>.py, optionally :<section>; the file and section must exist."""
+
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PAGE_PATTERN = r"^[a-z0-9-]+(?:/[a-z0-9-]+)*\.md$"
 SNIPPET_PATTERN = r"^snippets/[a-z0-9_]+(?:/[a-z0-9_]+)*\.py(?::[a-z0-9-]+)?$"
@@ -33,8 +68,10 @@ URL_PATTERN = r"^https?://\S+$"
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
-Page = Annotated[str, Field(pattern=PAGE_PATTERN)]
-SnippetRef = Annotated[str, Field(pattern=SNIPPET_PATTERN)]
+Page = Annotated[str, Field(pattern=PAGE_PATTERN), DocsPage()]
+SnippetRef = Annotated[str, Field(pattern=SNIPPET_PATTERN), SnippetFile()]
+RoleId = Annotated[Slug, Ref("roles", what="role")]
+SourceId = Annotated[Slug, Ref("sources", what="source")]
 Url = Annotated[str, Field(pattern=URL_PATTERN)]
 
 Verification = Literal["primary", "secondary", "uncertain", "not-found"]
@@ -133,7 +170,7 @@ class Role(Record):
     daily_tools: list[Text] = Field(min_length=1, description="Tools used most days.")
     deliverables: list[Text] = Field(min_length=1, description="What the role hands over.")
     typical_background: Text = Field(description="Where people in the role usually come from.")
-    leads_to: list[Text] = Field(
+    leads_to: list[Annotated[Text, Ref("roles", what="role", free_text=True)]] = Field(
         min_length=1,
         description="Next roles: role ids, or free-text titles with spaces such as 'Staff ML engineer'.",
     )
@@ -155,7 +192,7 @@ class Skill(Record):
         "soft-skills",
     ] = Field(description="Skill family.")
     description: Text = Field(description="What the skill covers, in a sentence or two.")
-    need: dict[Slug, Annotated[int, Field(ge=0, le=3)]] = Field(
+    need: dict[RoleId, Annotated[int, Field(ge=0, le=3)]] = Field(
         description=(
             "Role id -> depth needed: 0 not needed, 1 basic, 2 working, 3 deep. Must cover "
             "ml-engineer, mlops-engineer and hybrid-engineer."
@@ -165,11 +202,15 @@ class Skill(Record):
         description="Whether typical backend work already builds this skill."
     )
     transfer_note: Text = Field(description="Why it does, partly does or does not transfer.")
-    prerequisites: list[Slug] = Field(default=[], description="Skill ids to learn first (no cycles).")
+    prerequisites: list[Annotated[Slug, Ref("skills", what="skill")]] = Field(
+        default=[], description="Skill ids to learn first (no cycles)."
+    )
     effort_hours: int = Field(
         gt=0, le=1000, description="Rough hours for a backend engineer to reach working level."
     )
-    resources: list[Slug] = Field(default=[], description="Resource ids that teach it.")
+    resources: list[Annotated[Slug, Ref("resources", what="resource")]] = Field(
+        default=[], description="Resource ids that teach it."
+    )
     page: Page = Field(description="Docs page that teaches it.")
     snippets: list[SnippetRef] = Field(
         default=[], description="Runnable snippets for it: path.py or path.py:section."
@@ -196,7 +237,7 @@ class Salary(Record):
     """One pay figure as a publisher stated it (a row of salaries.csv)."""
 
     id: Slug = Field(description="Unique id.")
-    role: Slug = Field(description="Role id this figure is used for (see label for what was measured).")
+    role: RoleId = Field(description="Role id this figure is used for (see label for what was measured).")
     label: Text = Field(description="The publisher's exact occupation or developer-type label.")
     level: Literal["all", "junior", "mid", "senior"] = Field(description="Seniority the figure covers.")
     geography: Text = Field(description="Where: US, Global, US-Bay-Area, … or Unspecified.")
@@ -217,17 +258,34 @@ class Salary(Record):
     sample_size: int | None = Field(
         default=None, gt=0, description="Respondents behind the figure, when published."
     )
-    source: Slug = Field(description="Source id of the document the figure comes from.")
-    via: Slug | None = Field(
+    source: SourceId = Field(description="Source id of the document the figure comes from.")
+    via: SourceId | None = Field(
         default=None, description="Source id of the report it was read in, when not read at the source."
     )
     verification: Verification = Field(description="How well the figure is verified.")
     note: str = Field(default="", description="Caveats: what is and is not included.")
+    outlier_reason: str = Field(
+        default="",
+        description=(
+            "Only for a figure more than 3x away from the other figures for its role, statistic and "
+            "geography: a sentence saying why it is right anyway. Empty otherwise."
+        ),
+    )
 
     @field_validator("data_year")
     @classmethod
     def check_data_year(cls, value: int, info: ValidationInfo) -> int:
         return _not_after_build_year(value, info)
+
+    @field_validator("outlier_reason")
+    @classmethod
+    def check_outlier_reason(cls, value: str) -> str:
+        if value and len(value.split()) < 5:
+            raise ValueError(
+                f"outlier_reason {value!r} does not say why the figure is right — write a sentence, e.g. "
+                "'Bay Area total pay including stock; the other US figures are base pay.'"
+            )
+        return value
 
     @model_validator(mode="after")
     def check_amount_shape(self) -> Salary:
@@ -276,8 +334,8 @@ class MarketFigure(Record):
     geography: Text = Field(description="Where the figure applies.")
     period: Text = Field(description="Period covered, e.g. 2024–2034 for a projection.")
     data_year: int = Field(ge=1990, description="Year the data describes; for a projection, its base year.")
-    source: Slug = Field(description="Source id of the document the figure comes from.")
-    via: Slug | None = Field(
+    source: SourceId = Field(description="Source id of the document the figure comes from.")
+    via: SourceId | None = Field(
         default=None, description="Source id of the report it was read in, if not the source."
     )
     verification: Verification = Field(description="How well the figure is verified.")
@@ -295,7 +353,7 @@ class Trend(Record):
     id: Slug = Field(description="Unique id.")
     trend: Text = Field(description="Name of the trend.")
     summary: Text = Field(description="What is happening, in two or three sentences.")
-    evidence: list[Slug] = Field(
+    evidence: list[Annotated[Slug, Ref("market", "salaries", what="figure")]] = Field(
         default=[], description="Ids of market or salary figures that bear on it (may be empty)."
     )
     meaning_for_backend: Text = Field(description="What it means for a backend engineer's next two years.")
@@ -360,7 +418,9 @@ class Challenge(Record):
     challenge: Text = Field(description="The difficulty.")
     symptom: Text = Field(description="How it shows up.")
     mitigation: Text = Field(description="What to do about it.")
-    related_practice: Slug = Field(description="Practice id that addresses it.")
+    related_practice: Annotated[Slug, Ref("practices", what="practice")] = Field(
+        description="Practice id that addresses it."
+    )
     page: Page = Field(description="Docs page that discusses it.")
 
 

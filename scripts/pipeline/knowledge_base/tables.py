@@ -47,6 +47,7 @@ from scripts.pipeline.knowledge_base.schema import (
     VERIFICATION_LABELS,
     VERIFICATION_MEANINGS,
     Record,
+    Ref,
 )
 
 NEED_LABELS = {0: "–", 1: "basic", 2: "working", 3: "deep"}
@@ -488,7 +489,13 @@ _PATTERN_TYPES = {
 
 
 def _pattern_type(metadata: typing.Iterable[object]) -> str | None:
-    """The kind of text a field's regex pattern accepts, if it has one of the shared patterns."""
+    """The kind of text a field's regex pattern accepts, if it has one of the shared patterns;
+    for a reference to another file, which file."""
+    metadata = list(metadata)
+    for item in metadata:
+        if isinstance(item, Ref):
+            files = " or ".join(f"{DATASETS[name].file}" for name in item.datasets)
+            return f"{item.what} id from {files}" + (", or a free-text title" if item.free_text else "")
     for item in metadata:
         if isinstance(item, FieldInfo):
             found = _pattern_type(item.metadata)
@@ -541,6 +548,14 @@ def datasets(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
             "What it holds": "Every dataset in one file, with the meaning of each verification status.",
             "Entries": str(sum(len(kb.items(name)) for name in DATASETS)),
             "Download": f"[knowledge-base.json]({bundle})",
+        }
+    )
+    rows.append(
+        {
+            "File": "the skill-gap planner's settings",
+            "What it holds": "Target roles, skill category labels and starting ratings, as the planner reads them.",
+            "Entries": "",
+            "Download": f"[planner.json]({link.to(f'{DOWNLOADS_DIR}/planner.json')})",
         }
     )
     return Table(

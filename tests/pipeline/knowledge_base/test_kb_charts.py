@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from kb_helpers import copy_fixture, valid_kb
+from kb_helpers import HERE, copy_fixture, valid_kb
 
+from scripts import ROOT
 from scripts.pipeline.knowledge_base import CHART_NAMES, UnknownDirective, render_chart
 
 PAGE = "guide/page.md"
@@ -22,9 +27,48 @@ def charts(kb):
     return {name: render_chart(kb, name, page=PAGE) for name in CHART_NAMES}
 
 
+# Renders every chart in a fresh interpreter and prints them as JSON.
+RENDER_ALL = f"""
+import json, sys
+sys.path.insert(0, {str(HERE)!r})
+from kb_helpers import valid_kb
+from scripts.pipeline.knowledge_base import CHART_NAMES, render_chart
+kb = valid_kb()
+print(json.dumps({{name: render_chart(kb, name, page={PAGE!r}) for name in CHART_NAMES}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def charts_from_two_processes() -> list[dict[str, str]]:
+    """Every chart rendered by two separate interpreters with different hash seeds, in parallel.
+
+    Within one process a random or hash-ordered choice repeats itself; across processes
+    (two builds of the site) it does not, so only this comparison can see it.
+    """
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RENDER_ALL],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+        outputs.append(json.loads(out))
+    return outputs
+
+
 @pytest.mark.parametrize("name", CHART_NAMES)
-def test_chart_is_deterministic(kb, charts, name):
-    assert render_chart(kb, name, page=PAGE) == charts[name]
+def test_chart_is_deterministic(charts, charts_from_two_processes, name):
+    first, second = (rendered[name] for rendered in charts_from_two_processes)
+    assert first == second, f"chart {name} differs between two processes (different hash seeds)"
+    assert first == charts[name], f"chart {name} differs between this process and a fresh one"
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)

@@ -24,9 +24,9 @@ def files(kb):
     return downloads(kb)
 
 
-def test_a_csv_and_a_json_per_dataset_plus_one_bundle(files):
+def test_a_csv_and_a_json_per_dataset_plus_the_bundle_and_the_planner_settings(files):
     expected = {f"downloads/{name}.{ext}" for name in DATASETS for ext in ("csv", "json")}
-    assert set(files) == expected | {"downloads/knowledge-base.json"}
+    assert set(files) == expected | {"downloads/knowledge-base.json", "downloads/planner.json"}
     assert all(isinstance(content, bytes) for content in files.values())
 
 

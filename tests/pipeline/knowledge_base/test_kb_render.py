@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+from types import SimpleNamespace
 
 import pytest
 from kb_helpers import EXPECTED, valid_kb
+from mkdocs.exceptions import PluginError
 
+from scripts.pipeline import site_hooks
 from scripts.pipeline.knowledge_base import (
+    CHART_NAMES,
     TABLE_NAMES,
     UnknownDirective,
     abbreviations,
@@ -211,5 +215,33 @@ def test_unknown_directives_list_the_valid_choices(kb, call, message):
     assert str(caught.value).startswith(message)
 
 
-def test_unknown_directive_is_a_value_error():
-    assert issubclass(UnknownDirective, ValueError)
+@pytest.mark.parametrize(
+    ("directive", "known"),
+    [
+        (
+            "<!-- table: salary-table -->",
+            [f"unknown table 'salary-table'; valid tables: {', '.join(TABLE_NAMES)}"],
+        ),
+        ("<!-- chart: pie -->", [f"unknown chart 'pie'; valid charts: {', '.join(CHART_NAMES)}"]),
+        (
+            "<!-- tabel: roles -->",
+            ["unknown directive 'tabel:'; use one of snippet:, table:, chart:, figure:"],
+        ),
+    ],
+)
+def test_an_unknown_directive_in_a_page_names_the_page_line_and_the_known_kinds(kb, directive, known):
+    # Through the hook MkDocs calls, so the page and line reach the contributor, not only the name.
+    markdown = f"# Page\n\nSome text.\n\n{directive}\n"
+    saved = dict(site_hooks._state)
+    site_hooks._state["kb"] = kb
+    try:
+        page = SimpleNamespace(file=SimpleNamespace(src_uri=PAGE, abs_src_path=None))
+        with pytest.raises(PluginError) as caught:
+            site_hooks.on_page_markdown(markdown, page, None, None)
+    finally:
+        site_hooks._state.clear()
+        site_hooks._state.update(saved)
+    message = str(caught.value)
+    assert message.startswith(f"docs/{PAGE} line 5: "), message
+    for text in known:
+        assert text in message, message

@@ -6,10 +6,17 @@ what to do about it.
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+from typing import Annotated
+
 import pytest
 from kb_helpers import BUILD_YEAR, copy_fixture, valid_kb
+from pydantic import Field
 
+from scripts import ROOT
 from scripts.pipeline.knowledge_base import DataError, load
+from scripts.pipeline.knowledge_base.schema import DATASETS, Page, Ref, Slug, SnippetRef, Tool
 
 
 @pytest.fixture
@@ -412,6 +419,31 @@ def test_self_prerequisite(kb):
     ]
 
 
+def test_a_new_reference_field_is_checked_with_no_other_code_change(kb, monkeypatch):
+    # A field declared as a reference in the model is all it takes: no per-field check to add.
+    class OwnedTool(Tool):
+        owner: Annotated[Slug, Ref("roles", what="role")] | None = Field(default=None, description="Owner.")
+        see_also: list[Page] = Field(default=[], description="Pages about it.")
+        demo: dict[str, SnippetRef] = Field(default={}, description="Snippets by name.")
+
+    monkeypatch.setitem(DATASETS, "tools", dataclasses.replace(DATASETS["tools"], model=OwnedTool))
+    kb.load()  # the new fields are optional: the fixture still loads
+    line = kb.replace(
+        "tools.yaml",
+        "  learning_curve: low\n  backend_analogue: CI",
+        "  owner: astronaut\n  see_also: [skills.md, nowhere.md]\n  demo: {fit: snippets/demo/model.py:predict}\n"
+        "  learning_curve: low\n  backend_analogue: CI",
+    )
+    assert kb.problems() == [
+        f"data/tools.yaml line {line} (mlflow): owner 'astronaut' is not a known role — add it to "
+        "data/roles.yaml or fix the id",
+        f"data/tools.yaml line {line + 1} (mlflow): see_also 'nowhere.md' does not exist under docs/ — create "
+        "the page or fix the path",
+        f"data/tools.yaml line {line + 2} (mlflow): 'snippets/demo/model.py' has no section 'predict' "
+        "(sections: fit, serve) — add the '# --8<-- [start:predict]' marker or fix the name",
+    ]
+
+
 def test_invalid_entries_are_not_reported_again_as_unknown_references(kb):
     # `statistics` fails validation; `supervised` lists it as a prerequisite. One problem, not two.
     line = kb.replace("skills.yaml", "effort_hours: 30", "effort_hours: -1")
@@ -485,3 +517,109 @@ def test_comparison_shows_only_on_its_own_page(kb):
         render_table(loaded, "comparison", page="roles.md", id="release-strategies")
     with pytest.raises(UnknownDirective, match="id=nope is not valid"):
         render_table(loaded, "comparison", page="practices.md", id="nope")
+
+
+# --- implausible figures ----------------------------------------------------------------
+
+
+def test_an_extra_zero_is_caught_against_the_figures_peers(kb):
+    line = kb.replace("salaries.csv", "base,130000,,,2024", "base,1300000,,,2024")
+    assert kb.problems() == [
+        f"data/salaries.csv line {line} (office-dev-median: backend-engineer, all, US): value 1,300,000 is "
+        "7.6× the median 170,000 of the 3 median figures for backend-engineer in US (this one and "
+        "129,500 (line 4), 170,000 (line 7)) — check for a missing or extra digit; if the figure is right, "
+        "say why in outlier_reason"
+    ]
+
+
+def test_of_two_figures_far_apart_the_pair_is_reported_once(kb):
+    kb.replace("salaries.csv", "base,140000,,,2024", "base,1400000,,,2024")
+    line = kb.line_of("salaries.csv", "so-us-ai,")
+    assert kb.problems() == [
+        f"data/salaries.csv line {line} (so-us-ai: ml-engineer, all, US): value 160,000 and 1,400,000 on line 3, "
+        "the only two median figures for ml-engineer in US, are 8.8× apart: one of them probably has a "
+        "missing or extra digit — fix it; if both are right, say why in the outlier's outlier_reason"
+    ]
+
+
+def test_the_ends_of_a_range_are_compared_with_the_same_end_of_their_peers(kb):
+    kb.append(
+        "salaries.csv",
+        "other-hybrid-range,hybrid-engineer,Hybrid roles,all,US,USD,range,total,,140000,260000,2024,,"
+        "seed-vendor,,not-found,Other.\n"
+        "third-hybrid-range,hybrid-engineer,Hybrid roles,mid,US,USD,range,base,,130000,2300000,2024,,"
+        "seed-vendor,,not-found,Typo in the high end.\n",
+    )
+    (problem,) = kb.problems()
+    assert problem.startswith(
+        "data/salaries.csv line 12 (third-hybrid-range: hybrid-engineer, mid, US): high "
+        "2,300,000 is 8.8× the median 260,000 of the 3 range figures"
+    )
+
+
+def test_a_note_quoting_an_hourly_rate_must_agree_with_the_annual_value(kb):
+    kb.replace(
+        "salaries.csv", "primary,Proxy for back-end.", "primary,Proxy for back-end (about $62.50 an hour)."
+    )
+    kb.load()  # 62.50 × 2,080 = 130,000: agrees
+    line = kb.replace("salaries.csv", "(about $62.50 an hour)", "(about $6.25 an hour)")
+    assert kb.problems() == [
+        f"data/salaries.csv line {line} (office-dev-median: backend-engineer, all, US): value 130,000 disagrees "
+        "with its note's '$6.25 an hour' (6.25 × 2,080 = 13,000 a year; 10.0× apart) — fix the figure or the note"
+    ]
+
+
+def test_a_monthly_rate_in_the_note_is_checked_too(kb):
+    line = kb.replace("salaries.csv", "primary,Proxy for back-end.", 'primary,"Proxy ($108,333 per month)."')
+    (problem,) = kb.problems()
+    assert problem.startswith(
+        f"data/salaries.csv line {line} (office-dev-median: backend-engineer, all, US): "
+        "value 130,000 disagrees with its note's '$108,333 per month'"
+    )
+
+
+def test_a_genuine_outlier_passes_when_its_reason_is_given(kb):
+    rows = (kb.data / "salaries.csv").read_text(encoding="utf-8").splitlines()
+    rows[0] += ",outlier_reason"
+    rows = [rows[0]] + [row + "," for row in rows[1:]]
+    (kb.data / "salaries.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    line = kb.replace(
+        "salaries.csv",
+        "base,130000,,,2024,1200,stats-office,,primary,Proxy for back-end.,",
+        "base,1300000,,,2024,1200,stats-office,,primary,Proxy for back-end.,Staff engineers at one firm "
+        "only; the survey reports it as published.",
+    )
+    kb.load()
+    kb.replace(
+        "salaries.csv", "Staff engineers at one firm only; the survey reports it as published.", "typo"
+    )
+    assert kb.problems() == [
+        f"data/salaries.csv line {line} (office-dev-median: backend-engineer, all, US): outlier_reason 'typo' "
+        "does not say why the figure is right — write a sentence, e.g. 'Bay Area total pay including stock; "
+        "the other US figures are base pay.'"
+    ]
+    kb.replace(
+        "salaries.csv",
+        "1300000,,,2024,1200,stats-office,,primary,Proxy for back-end.,typo",
+        "130000,,,2024,1200,stats-office,,primary,Proxy for back-end.,A reason that is no longer true.",
+    )
+    assert kb.problems() == [
+        f"data/salaries.csv line {line} (office-dev-median: backend-engineer, all, US): outlier_reason is set, "
+        "but no amount is more than 3× its peers' — clear it"
+    ]
+
+
+def test_the_real_data_is_plausible_and_the_reported_typo_is_caught(tmp_path):
+    # The case that prompted the check: a 2024 median of $140,910 typed as 1409100.
+    load()  # the real data passes
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "salaries.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(",base,140910,") == 1
+    path.write_text(text.replace(",base,140910,", ",base,1409100,"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(data, docs_dir=ROOT / "docs", snippets_dir=ROOT)
+    assert [p.entry for p in caught.value.problems] == ["bls-cirs-median-2024: ml-engineer, all, US"] * 2
+    assert "disagrees with its note's '$67.74 an hour'" in caught.value.problems[0].message
+    assert "1,409,100 is 8.8× the median 160,000 of the 3 median figures" in caught.value.problems[1].message
