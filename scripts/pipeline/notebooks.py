@@ -25,8 +25,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import ROOT
+from scripts.pipeline import child_process
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.notebook_assets import with_description
 
@@ -86,24 +85,18 @@ def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, f
     rel = source.relative_to(ROOT).as_posix()
     out = Path(tempfile.mkdtemp(prefix="nb-")) / f"{source.stem}.ipynb"
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scripts.pipeline.notebooks", "_execute", str(source), str(out)],
-        cwd=ROOT,
-        # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
-        env={**os.environ, **SINGLE_THREADED, "PYTHONPATH": str(ROOT), "MPLBACKEND": INLINE_BACKEND},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
     try:
-        _, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        proc = child_process.run(
+            [sys.executable, "-m", "scripts.pipeline.notebooks", "_execute", str(source), str(out)],
+            timeout=timeout,
+            # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
+            env={**os.environ, **SINGLE_THREADED, "PYTHONPATH": str(ROOT), "MPLBACKEND": INLINE_BACKEND},
+        )
+    except child_process.ChildTimeout:
         raise NotebookError(
             f"{rel}: did not finish within {timeout:g} s; a cell hangs or is too slow"
         ) from None
+    stderr = proc.stderr
     if proc.returncode != 0:
         marker = "NOTEBOOK FAILED: "
         if marker in stderr:
@@ -112,15 +105,48 @@ def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, f
     return out, time.perf_counter() - started
 
 
+def read(source: Path):
+    """The notebook as nbformat cells, each with an id derived from its position.
+
+    jupytext gives every cell a random id, which nbconvert writes into the page
+    (``id="cell-id=..."``) and the download, so two builds of one commit would differ.
+    ``cell-N`` matches the cell numbers in error messages.
+    """
+    import jupytext
+
+    notebook = jupytext.read(source, fmt="py:percent")
+    for index, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{index}"
+    return notebook
+
+
+def volatile(source: Path) -> tuple[str, ...]:
+    """Patterns of output lines that measure the machine (timings), from the jupytext header.
+
+    Declared like a snippet's: ``volatile: ["ms", "req/s"]`` under ``jupyter:``; those lines
+    are compared with their numbers masked (scripts/quality/reproducible.py).
+    """
+    import jupytext
+
+    patterns = jupytext.read(source, fmt="py:percent").metadata.get("volatile", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise NotebookError(f"{source}: `volatile` in the jupytext header must be a list of strings")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise NotebookError(f"{source}: volatile regex {pattern!r}: {exc}") from None
+    return tuple(patterns)
+
+
 def _execute_in_child(source: Path, out: Path) -> int:
     """Runs inside the child process: convert with jupytext, execute cell by cell."""
-    import jupytext
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     rel = source.relative_to(ROOT).as_posix()
-    notebook = jupytext.read(source, fmt="py:percent")
+    notebook = read(source)
     starts = _cell_lines(source)
     with tempfile.TemporaryDirectory(prefix="nb-run-") as workdir:
         client = NotebookClient(
@@ -150,11 +176,35 @@ def _execute_in_child(source: Path, out: Path) -> int:
     if problem:
         print(f"NOTEBOOK FAILED: {problem}", file=sys.stderr)
         return 1
-    # Execution counts and kernel timing metadata vary between runs; drop what we can.
+    # Kernel timing metadata and how the kernel happened to chunk a cell's printing vary
+    # between runs; neither is content, and both would change the published files.
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     nbformat.write(notebook, out)
     return 0
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) outputs into one.
+
+    The kernel sends printed text in chunks timed by its flush interval, so one run has a
+    cell's lines in one output and the next in three. Only neighbours merge: text printed
+    after a table or plot stays after it (nbclient's own ``coalesce_streams`` would move it).
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == previous.get("output_type") == "stream"
+            and output.get("name") == previous.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def _line_of(index: int, starts: list[int], rel: str) -> str:

@@ -19,8 +19,6 @@ import hashlib
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import ROOT
+from scripts.pipeline import child_process
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
 
@@ -131,22 +130,13 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
     with tempfile.TemporaryDirectory(prefix="snippet-") as tmp:
         out = Path(tmp) / "result.json"
         started = time.perf_counter()
-        # A new session gives the snippet its own process group, so a timeout kills the
-        # whole tree (servers, worker pools), not just the interpreter.
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scripts.pipeline.snippet_worker", path, str(out)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
         try:
-            _, stderr = proc.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            proc = child_process.run(
+                [sys.executable, "-m", "scripts.pipeline.snippet_worker", path, str(out)],
+                timeout=limit,
+                env=env,
+            )
+        except child_process.ChildTimeout:
             raise SnippetError(
                 f"{path}: did not finish within its {limit:g} s timeout (an endless loop, a server "
                 "left running, or slow work); make it faster or raise `timeout` in its "
@@ -155,7 +145,7 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
         seconds = round(time.perf_counter() - started, 3)
         if not out.exists():
             raise SnippetError(
-                f"{path}: the snippet process died (exit {proc.returncode}):\n{stderr[-2000:]}"
+                f"{path}: the snippet process died (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
             )
         data = json.loads(out.read_text(encoding="utf-8"))
     if data["error"]:
@@ -227,19 +217,28 @@ def mask(text: str, volatile: tuple[str, ...]) -> str:
 
 
 def differences(shown: Result, fresh: Result) -> list[str]:
-    """Sections whose shown output differs from what the snippet prints now."""
+    """Sections whose shown output differs from what the snippet prints now, one entry each."""
     volatile = metadata(fresh.path).volatile
     problems = []
-    names = [s.name for s in fresh.sections]
-    if [s.name for s in shown.sections] != names:
+    if [s.name for s in shown.sections] != [s.name for s in fresh.sections]:
         problems.append("the file's sections changed since the shown output was produced")
-    for name in dict.fromkeys(names):
-        before, after = mask(shown.output(name), volatile), mask(fresh.output(name), volatile)
+
+    def own(result: Result, name: str | None) -> tuple[str, int]:
+        # Only the chunks of this section: for None, the code outside every section
+        # (Result.output(None) is the whole file, which would repeat each section's change).
+        chunks = [s for s in result.sections if s.name == name]
+        return "".join(s.stdout for s in chunks), sum(len(s.figures) for s in chunks)
+
+    for name in dict.fromkeys(s.name for s in fresh.sections):
+        label = f"section '{name}'" if name else "code outside sections"
+        (before, figures_before), (after, figures_after) = own(shown, name), own(fresh, name)
+        before, after = mask(before, volatile), mask(after, volatile)
         if before != after:
-            label = f"section '{name}'" if name else "code outside sections"
             problems.append(f"{label}: shown output differs from a fresh run\n{_diff(before, after)}")
-        if len(shown.figures(name)) != len(fresh.figures(name)):
-            problems.append(f"section '{name}': number of figures changed")
+        if figures_before != figures_after:
+            problems.append(
+                f"{label}: number of figures changed ({figures_before} shown, {figures_after} now)"
+            )
     return problems
 
 
@@ -252,30 +251,33 @@ def _diff(before: str, after: str) -> str:
     return "\n".join(list(lines)[:40])
 
 
-def check(paths: list[str], jobs: int | None = None) -> list[str]:
-    """Fresh run of each snippet, compared with the cached output the pages show.
+def verify(path: str) -> str | None:
+    """Run the snippet fresh and compare with the output its pages show; return the failure.
 
-    A snippet with no cache entry yet gets one, so a following build is warm.
+    The pages show the cached output. With no cache entry yet (a cold cache), a second
+    fresh run stands in for it, so a snippet whose output changes between runs fails on a
+    cold cache too; the entry is stored only when the two runs agree, so a following build
+    is warm.
     """
-    failures: list[str] = []
-
-    def one(path: str) -> str | None:
-        try:
-            fresh = execute(path)
-        except SnippetError as exc:
-            return str(exc)
+    try:
+        fresh = execute(path)
         shown = cached(path)
         if shown is None:
-            store(fresh)
-            return None
-        problems = differences(shown, fresh)
-        if problems:
-            return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
-        return None
+            shown, fresh = fresh, execute(path)
+    except SnippetError as exc:
+        return str(exc)
+    problems = differences(shown, fresh)
+    if problems:
+        return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
+    if not shown.cached:
+        store(shown)
+    return None
 
+
+def check(paths: list[str], jobs: int | None = None) -> list[str]:
+    """Verify every snippet in parallel; return the failures."""
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        failures = [f for f in pool.map(one, paths) if f]
-    return failures
+        return [f for f in pool.map(verify, paths) if f]
 
 
 def main(argv: list[str] | None = None) -> int:

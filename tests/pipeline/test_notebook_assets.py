@@ -2,11 +2,16 @@
 (scripts/pipeline/notebook_assets.py)."""
 
 import base64
+import os
+import re
 import struct
+import subprocess
+import sys
 import zlib
 
 import pytest
 
+from scripts import ROOT
 from scripts.pipeline.notebook_assets import (
     MIN_BYTES,
     NotebookImageError,
@@ -47,10 +52,30 @@ def test_page_without_large_styles_is_unchanged():
     assert extract_styles(html, href) == (html, "")
 
 
+def names_in_a_fresh_process(css: str, data: bytes) -> tuple[str, str]:
+    """file_name and image_name as another Python process (another hash seed) computes them."""
+    code = (
+        "import sys; from scripts.pipeline.notebook_assets import file_name, image_name; "
+        "print(file_name(sys.argv[1])); print(image_name(bytes.fromhex(sys.argv[2])))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, css, data.hex()],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "random", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    css_name, png_name = proc.stdout.split()
+    return css_name, png_name
+
+
 def test_file_name_follows_content():
-    assert file_name(BIG_A) == file_name(BIG_A)
-    assert file_name(BIG_A) != file_name(BIG_B)
-    assert file_name(BIG_A).startswith("notebook.") and file_name(BIG_A).endswith(".css")
+    name = file_name(BIG_A)
+    assert re.fullmatch(r"notebook\.[0-9a-f]{8}\.css", name), name
+    assert file_name(BIG_A.replace("1", "2")) != name, "a changed stylesheet keeps its old name"
+    # Stable across processes and hash seeds: two builds name the same CSS the same way.
+    assert names_in_a_fresh_process(BIG_A, png(2, 2)) == (name, image_name(png(2, 2)))
 
 
 def png(width: int, height: int) -> bytes:
@@ -99,7 +124,9 @@ def test_a_png_that_is_not_a_png_fails_loudly():
 
 
 def test_image_name_follows_content():
-    assert image_name(png(2, 2)) == image_name(png(2, 2)) != image_name(png(3, 2))
+    name = image_name(png(2, 2))
+    assert re.fullmatch(r"[0-9a-f]{12}\.png", name), name
+    assert name != image_name(png(3, 2))
 
 
 def test_description_round_trips_through_the_png():

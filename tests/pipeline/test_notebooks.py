@@ -50,9 +50,24 @@ def test_no_ipynb_files_are_committed():
     )
 
 
+def nav_pages(nav) -> list[str]:
+    """Every page path in an MkDocs nav: "a.md", {"Title": "a.md"} and nested sections."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in nav_pages(value)]
+    if isinstance(nav, list):
+        return [page for item in nav for page in nav_pages(item)]
+    return []
+
+
 def test_every_notebook_is_in_the_nav():
-    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    missing = [s.stem for s in SOURCES if f"{notebooks.SITE_FOLDER}/{s.stem}.ipynb" not in nav]
+    # MkDocs' own YAML loader: it reads the !!python/name and !ENV tags mkdocs.yml uses.
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as config:
+        pages = nav_pages(yaml_load(config).get("nav", []))
+    missing = [s.stem for s in SOURCES if f"{notebooks.SITE_FOLDER}/{s.stem}.ipynb" not in pages]
     assert not missing, f"add these notebooks to the Projects nav in mkdocs.yml: {missing}"
 
 
@@ -89,3 +104,47 @@ def test_a_plot_without_alt_text_fails_naming_the_cell():
         "no_alt.py", "# %%\nimport matplotlib.pyplot as plt\n\n# %%\nplt.plot([1, 2, 3])\nplt.show()\n"
     )
     assert f"{rel}: cell 2, line 12 of {rel} draws a plot but has no alt text" in message
+
+
+def test_two_executions_of_a_notebook_write_identical_files():
+    # Cell ids were random per execution, so every cold build changed the published .ipynb
+    # and the notebook pages (nbconvert writes id="cell-id=..."); two processes show it.
+    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    source = folder / "tiny.py"
+    source.write_text(
+        HEADER + "# %% [markdown]\n# A title\n\n# %%\nprint(sum(range(10)))\n", encoding="utf-8"
+    )
+    runs = []
+    try:
+        for _ in range(2):
+            runs.append(notebooks.execute(source, timeout=120)[0])
+        first, second = (run.read_bytes() for run in runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        for run in runs:
+            shutil.rmtree(run.parent, ignore_errors=True)
+    assert [cell["id"] for cell in json.loads(first)["cells"]] == ["cell-1", "cell-2"]
+    assert first == second
+
+
+def test_printed_text_is_one_output_however_the_kernel_chunked_it():
+    import nbformat
+
+    def stdout(text):
+        return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+    table = nbformat.v4.new_output("display_data", data={"text/plain": "a table"})
+    merged = notebooks._merge_streams([stdout("a\n"), stdout("b\n"), table, stdout("c\n")])
+    # One run's two chunks equal another run's one; text after the table stays after it.
+    assert merged == [stdout("a\nb\n"), table, stdout("c\n")]
+
+
+def test_a_notebook_declares_its_timing_lines_in_its_header(tmp_path):
+    source = tmp_path / "timed.py"
+    header = HEADER.replace("# ---\n\n", '#   volatile: ["p95", "ms/request"]\n# ---\n\n')
+    source.write_text(header + "# %%\nprint(1)\n", encoding="utf-8")
+    assert notebooks.volatile(source) == ("p95", "ms/request")
+    source.write_text(header.replace('["p95", "ms/request"]', '"p95"'), encoding="utf-8")
+    with pytest.raises(notebooks.NotebookError, match=r"timed.py: `volatile` .* must be a list of strings"):
+        notebooks.volatile(source)

@@ -1,8 +1,8 @@
 """Every snippet runs, within its timeout, and prints what its pages show.
 
 The pages show the output of a cached run (scripts/pipeline/snippet_exec.py). Here every snippet
-runs fresh and is compared with that cached output; a snippet with no cache entry yet
-gets one, so the build that follows in the same `make test` is warm.
+runs fresh and is compared with that cached output; a snippet with no cache entry yet runs
+twice, the runs are compared, and the entry is stored, so a following build is warm.
 """
 
 from __future__ import annotations
@@ -28,16 +28,10 @@ def included_by(path: str) -> str:
 
 @pytest.mark.parametrize("path", SNIPPETS)
 def test_snippet_runs_and_matches_what_the_page_shows(path):
-    try:
-        fresh = snippet_exec.execute(path)
-    except snippet_exec.SnippetError as exc:
-        pytest.fail(f"{exc}\n({included_by(path)})", pytrace=False)
-    shown = snippet_exec.cached(path)
-    if shown is None:
-        snippet_exec.store(fresh)
-        return
-    problems = snippet_exec.differences(shown, fresh)
-    assert not problems, f"{path} ({included_by(path)}):\n" + "\n".join(problems)
+    # Against the cached output the pages show; on a cold cache, against a second fresh run.
+    failure = snippet_exec.verify(path)
+    if failure:
+        pytest.fail(f"{failure}\n({included_by(path)})", pytrace=False)
 
 
 @pytest.mark.parametrize("path", SNIPPETS)
@@ -120,6 +114,28 @@ def test_stale_output_is_detected(scratch_snippet):
     stale = snippet_exec.Result(path, (snippet_exec.Section("a", "old\n", ()),), 0.0)
     problems = snippet_exec.differences(stale, fresh)
     assert problems and "section 'a'" in problems[0] and "-old" in problems[0] and "+new" in problems[0]
+
+
+def test_output_that_changes_between_runs_names_its_section_once(scratch_snippet, tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))  # a cold cache
+    path = scratch_snippet(
+        'import uuid\nprint("setup")\n'
+        "# --8<-- [start:draw]\nprint(uuid.uuid4())\n# --8<-- [end:draw]\n"
+        'print("done")\n'
+    )
+    failure = snippet_exec.verify(path)
+    assert failure is not None, "a snippet printing a random value passed on a cold cache"
+    assert failure.startswith(f"{path}: output is not reproducible")
+    assert failure.count("section 'draw'") == 1 and "outside" not in failure
+    assert failure.count("+++ fresh run") == 1, failure
+    assert snippet_exec.cached(path) is None, "an output that changes between runs must not be stored"
+
+
+def test_a_reproducible_snippet_passes_on_a_cold_cache_and_warms_it(scratch_snippet, tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    path = scratch_snippet('print("setup")\n# --8<-- [start:a]\nprint(2 + 2)\n# --8<-- [end:a]\n')
+    assert snippet_exec.verify(path) is None
+    assert snippet_exec.cached(path).output("a") == "4\n"
 
 
 def test_volatile_lines_compare_with_digits_masked(scratch_snippet):
