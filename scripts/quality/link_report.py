@@ -1,9 +1,8 @@
 """Check every internal link of a built site and list its external ones.
 
-Every ``.html`` file of the built site is parsed (``html.parser``); every URL a page links
-to or loads (``<a href>``, ``<link href>``, ``src``, ``srcset``, ``poster``, ``<object
-data>``, ``href``/``xlink:href`` inside inline SVG) is resolved against the page's own URL
-as a browser would, then:
+Every URL a page of the built site links to or loads (found by html_urls.py: ``href``,
+``src``, ``srcset``, CSS ``url()`` ...; not ``preconnect`` origins) is resolved against the
+page's own URL as a browser would, then:
 
 - internal (relative, ``/guide/...``, or the site's own ``site_url``): the target file must
   exist in the built site (``dir/`` means ``dir/index.html``), and a ``#fragment`` on an
@@ -22,37 +21,16 @@ CLI: ``python -m scripts.quality.link_report SITE_DIR [--site-url URL]`` prints 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from scripts import ROOT
+from scripts.quality.html_urls import Document, walk
+from scripts.quality.local_site import site_url_from_config
 
 SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about"}
-# Attributes that hold one URL, by tag ("*" for any tag).
-URL_ATTRS = {
-    "a": ("href",),
-    "area": ("href",),
-    "link": ("href",),
-    "img": ("src",),
-    "script": ("src",),
-    "iframe": ("src",),
-    "embed": ("src",),
-    "source": ("src",),
-    "track": ("src",),
-    "audio": ("src",),
-    "video": ("src", "poster"),
-    "object": ("data",),
-    "image": ("href", "xlink:href"),
-    "use": ("href", "xlink:href"),
-    "form": ("action",),
-}
-# <link rel> values that point at another document or resource worth checking.
-IGNORED_LINK_RELS = {"preconnect", "dns-prefetch"}
 
 
 @dataclass(frozen=True)
@@ -82,43 +60,6 @@ class Report:
         )
 
 
-class _PageParser(HTMLParser):
-    """Collect the ids a page defines and the URLs it links to or loads."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.urls: list[str] = []
-        self.base: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): v for k, v in attrs if v is not None}
-        if "id" in a:
-            self.ids.add(a["id"])
-        if tag == "a" and "name" in a:
-            self.ids.add(a["name"])
-        if tag == "base" and "href" in a and self.base is None:
-            self.base = a["href"]
-            return
-        if tag == "link" and set(a.get("rel", "").lower().split()) & IGNORED_LINK_RELS:
-            return
-        for attr in URL_ATTRS.get(tag, ()):
-            if a.get(attr, "").strip():
-                self.urls.append(a[attr].strip())
-        if tag in ("img", "source") and a.get("srcset"):
-            for candidate in a["srcset"].split(","):
-                if candidate.strip():
-                    self.urls.append(candidate.strip().split()[0])
-
-    handle_startendtag = handle_starttag
-
-
-def site_url_from_config(config: Path = ROOT / "mkdocs.yml") -> str:
-    """``site_url`` of mkdocs.yml (read with a regex: the file holds Python-specific tags)."""
-    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", config.read_text(encoding="utf-8"), re.M)
-    return match.group(1) if match else "/"
-
-
 def _page_url(rel: str, prefix: str) -> str:
     """The URL path a built file is served at, e.g. ``skills/index.html`` -> ``/guide/skills/``."""
     if rel == "index.html" or rel.endswith("/index.html"):
@@ -145,14 +86,11 @@ def check(site_dir: Path, site_url: str | None = None) -> Report:
     origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else None
     report = Report(site_dir)
 
-    parsed: dict[Path, _PageParser] = {}
+    parsed: dict[Path, Document] = {}
 
-    def parse(path: Path) -> _PageParser:
+    def parse(path: Path) -> Document:
         if path not in parsed:
-            parser = _PageParser()
-            parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-            parser.close()
-            parsed[path] = parser
+            parsed[path] = walk(path.read_text(encoding="utf-8", errors="replace"))
         return parsed[path]
 
     pages = sorted(p for p in site_dir.rglob("*.html") if p.is_file())
@@ -164,7 +102,10 @@ def check(site_dir: Path, site_url: str | None = None) -> Report:
         base = "http://site.invalid" + _page_url(rel, prefix)
         if page.base:
             base = urljoin(base, page.base)
-        for raw in page.urls:
+        for found in page.urls:
+            if found.use == "connect":
+                continue  # preconnect/dns-prefetch name an origin, not a document
+            raw = found.url
             if "{" in raw or raw in ("#", ""):
                 continue  # client-side template placeholder, or "top of this page"
             scheme = urlsplit(raw).scheme.lower()
