@@ -1,15 +1,19 @@
-"""MkDocs glue: the only file that knows about MkDocs. Everything it calls is plain Python.
+"""MkDocs glue: the only file that knows about MkDocs (source_files.py borrows only its
+front-matter reader). Everything it calls is plain Python.
 
 - on_config: make include paths absolute, so the site builds from any working directory.
 - on_pre_build: load and validate the knowledge base (data/); write the glossary
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
+- on_page_read_source: read a page as UTF-8 with valid front matter, or stop naming file and line.
 - on_page_markdown: expand content directives (snippets, tables, charts, figures in prose).
 - on_page_content: check a page's own assets (front matter `extra_css`,
   `extra_javascript`); keep an abbreviation's tooltip on its first use in a page only (none on
   a page with `abbreviations: false`); move a notebook's inline stylesheets and plots into
   files of their own, and keep its copy-button duplicates of the code out of search.
 - on_post_build: point Material's lazy Mermaid loader at our own copy (no CDN).
+- on_serve: before each rebuild, reload this module and the pipeline if their code changed
+  (MkDocs keeps them loaded; see live_reload.py).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from scripts.pipeline import abbreviations, directives, notebook_assets, noteboo
 from scripts.pipeline import knowledge_base as kb_module  # noqa: E402
 from scripts.pipeline.cache import cache_dir  # noqa: E402
 from scripts.pipeline.knowledge_base.figures import render_figure  # noqa: E402
+from scripts.pipeline.live_reload import before_each_build  # noqa: E402
+from scripts.pipeline.source_files import FrontMatter, SourceFileError, front_matter, read_text  # noqa: E402
 
 ABBREVIATIONS = ROOT / "build" / "generated" / "abbreviations.md"
 MERMAID_CDN = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
@@ -54,6 +60,11 @@ def on_config(config):
     return config
 
 
+def on_serve(server, config, builder):
+    server.builder = before_each_build(builder, sys.modules[__name__], site_dir=server.root)
+    return server
+
+
 def on_pre_build(config):
     try:
         kb = kb_module.load()
@@ -63,7 +74,10 @@ def on_pre_build(config):
     _write_if_changed(ABBREVIATIONS, kb_module.abbreviations(kb))
     # Run the snippets pages include in parallel now, instead of one page at a time later.
     # (Missing files are reported later, by the page and line that include them.)
-    usages = directives.snippet_usages(Path(config.docs_dir))
+    try:
+        usages = directives.snippet_usages(Path(config.docs_dir))
+    except directives.DirectiveError as exc:
+        raise PluginError(str(exc)) from None
     failures = snippet_exec.warm(sorted(p for p in usages if (ROOT / p).is_file()))
     if failures:
         raise PluginError(
@@ -90,6 +104,22 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def on_page_read_source(page, config) -> str | None:
+    """Read a page through source_files.py: bad bytes or broken front matter fail naming the file."""
+    if not page.file.abs_src_path or not page.file.src_uri.endswith(".md"):
+        return None  # generated pages, and notebooks (mkdocs-jupyter reads those)
+    return _read_page(page)[0]
+
+
+def _read_page(page) -> tuple[str, FrontMatter]:
+    shown = f"docs/{page.file.src_uri}"
+    try:
+        text = read_text(Path(page.file.abs_src_path), shown)
+        return text, front_matter(text, shown)
+    except SourceFileError as exc:
+        raise PluginError(str(exc)) from None
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     kb = _state["kb"]
     page_path = page.file.src_uri
@@ -111,11 +141,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         "chart": _named(chart),
         "figure": _named(figure),
     }
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else ""
     # MkDocs hands us the page without its front matter; count it back for messages.
-    offset = (
-        source.count("\n", 0, source.find(markdown[:200])) if markdown and markdown[:200] in source else 0
-    )
+    offset = _read_page(page)[1].body_line if page.file.abs_src_path else 0
     try:
         return directives.expand(markdown, page_path, renderers, line_offset=offset)
     except directives.DirectiveError as exc:
