@@ -6,12 +6,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# JavaScript tools (Biome), from package-lock.json, installed like the venv: only when the lock
+# changes. `make test` installs them when npm is there; without Node.js its JS tests skip.
+NODE_TOOLS := node_modules/.installed
+NPM := $(shell command -v npm 2>/dev/null)
+BIOME := node_modules/.bin/biome
 # Material's end-of-life notice about MkDocs 2 is noise for contributors.
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test build lint format benchmark stale check-data snippets notebooks lock clean
+.PHONY: help serve test check build lint format benchmark reproducible stale check-data snippets notebooks lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,25 +30,40 @@ $(INSTALLED): requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
+$(NODE_TOOLS): package-lock.json
+	@test -n "$(NPM)" || { echo "The JavaScript checks need Node.js 18+ and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 serve: $(INSTALLED) ## Serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(INSTALLED) ## Run the whole test suite (lint, data, snippets, notebooks, builds)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+# Plain load balancing: the tests of the built site share one build per run (tests/conftest.py),
+# so they need no xdist group and spread over both cores.
+test: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS)) ## Run the whole test suite (lint, data, snippets, notebooks, builds)
+	$(BIN)/python -m pytest -n auto --dist load
+
+check: $(INSTALLED) ## Fast lane before pushing: lint, data, pages, touched snippets, strict build
+	$(BIN)/python -m scripts.quality.check
 
 build: $(INSTALLED) ## Build the static site into site/
 	$(BIN)/mkdocs build --clean --site-dir site
 
-lint: $(INSTALLED) ## Lint and check formatting of scripts, snippets, tests and notebooks
+lint: $(INSTALLED) $(NODE_TOOLS) ## Lint and check formatting of Python (ruff) and JavaScript (Biome)
 	$(BIN)/ruff check scripts snippets tests notebooks
 	$(BIN)/ruff format --check scripts snippets tests notebooks
+	$(BIOME) ci --error-on-warnings
 
-format: $(INSTALLED) ## Fix lint findings that ruff can fix, and format
+format: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS)) ## Fix lint findings that ruff and Biome can fix, and format
 	$(BIN)/ruff check --fix scripts snippets tests notebooks
 	$(BIN)/ruff format scripts snippets tests notebooks
+	$(if $(NPM),$(BIOME) check --write,@echo "JavaScript not formatted: install Node.js and npm")
 
 benchmark: $(INSTALLED) ## Print build, snippet, notebook and site figures
 	$(BIN)/python -m scripts.quality.benchmark
+
+reproducible: $(INSTALLED) ## Build twice on empty caches and list files that differ (about 2 minutes)
+	$(BIN)/python -m scripts.quality.reproducible
 
 stale: $(INSTALLED) ## List figures whose data is more than three years old
 	$(BIN)/python -m scripts.pipeline.knowledge_base stale

@@ -2,41 +2,131 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from scripts import ROOT
+from scripts.quality import site_build
 
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+# Tests that use the real built site: every one of them shares one build per run.
+SITE_FIXTURES = frozenset({"built_site", "site_dir", "site_url"})
+# The longest single tests: fresh executions of every snippet and notebook. Scheduled first
+# so the run does not end on one of them (a rename here only costs speed, never a check).
+SLOW_TESTS = frozenset(
+    {"test_snippet_runs_and_matches_what_the_page_shows", "test_notebook_executes_without_errors"}
+)
 
 
-@dataclass
-class BuildResult:
-    returncode: int
-    output: str
-    site_dir: Path
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "site: uses the real built site (set by tests/conftest.py)")
 
 
-def run_build(config: Path, site_dir: Path, *, skip_notebooks: bool = False) -> BuildResult:
-    """Build a site with the real toolchain, from the repository root, as `make build` does."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if skip_notebooks:
-        env["GUIDE_SKIP_NOTEBOOKS"] = "1"
-    proc = subprocess.run(
-        [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site_dir)
+def uses_site(item: pytest.Item) -> bool:
+    return bool(SITE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses the real site, and order the run for two busy cores.
+
+    Membership follows the fixtures a test asks for (directly or through other fixtures), so
+    nobody marks it by hand. Order (the same in every xdist worker): the slow fresh
+    executions first, while the real site builds in the background (see ``SharedBuild``);
+    then the tests of the built site; then the many short tests, which even out the end.
+    """
+    for item in items:
+        if uses_site(item):
+            item.add_marker(pytest.mark.site)
+
+    def rank(item: pytest.Item) -> int:
+        if getattr(item, "originalname", "") in SLOW_TESTS:
+            return 0
+        if "fixture_site" in getattr(item, "fixturenames", ()):
+            return 1  # a small site build each
+        if item.get_closest_marker("site"):
+            return 2
+        return 3
+
+    items.sort(key=rank)  # stable: collection order within each rank
+
+
+class SharedBuild:
+    """The real site, built once per run however many xdist workers need it.
+
+    Every worker collects every test. After collection, the first worker that takes the lock
+    starts the build in a background thread and holds the lock until the result is written;
+    a test that needs the site waits for the lock and reads the result. Without xdist the
+    same happens in one process. The folder is the run's own (pytest-N/), never reused.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.result_file = folder / "real-site-build.json"
+        self.thread: threading.Thread | None = None
+
+    def _locked(self, blocking: bool):
+        handle = (self.folder / "real-site-build.lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
+    def start(self) -> None:
+        """Build in the background unless another worker already does (or did)."""
+        handle = self._locked(blocking=False)
+        if handle is None:
+            return
+        if self.result_file.exists():
+            handle.close()
+            return
+
+        def run() -> None:
+            try:
+                built = site_build.build(self.folder / "real-site")
+                record = {"returncode": built.returncode, "output": built.output, "seconds": built.seconds}
+            except Exception as exc:  # reported by the tests that need the site, not lost in a thread
+                record = {"returncode": -1, "output": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
+            self.result_file.write_text(json.dumps(record), encoding="utf-8")
+            handle.close()  # releases the lock
+
+        self.thread = threading.Thread(target=run, name="real-site-build", daemon=True)
+        self.thread.start()
+
+    def result(self) -> site_build.Build:
+        self.start()  # a no-op when a build is running or done
+        self._locked(blocking=True).close()  # wait until it is written
+        record = json.loads(self.result_file.read_text(encoding="utf-8"))
+        return site_build.Build(site_dir=self.folder / "real-site", **record)
+
+
+def shared_folder(config: pytest.Config) -> Path:
+    """This run's folder: pytest-N/ (xdist workers each get pytest-N/popen-gwX/ below it)."""
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if os.environ.get("GUIDE_SITE_DIR") or not any(uses_site(item) for item in session.items):
+        return
+    session.config.stash[SHARED_BUILD] = shared = SharedBuild(shared_folder(session.config))
+    shared.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shared = session.config.stash.get(SHARED_BUILD, None)
+    if shared is not None and shared.thread is not None:
+        shared.thread.join()  # never leave a build running after the tests
+
+
+SHARED_BUILD = pytest.StashKey[SharedBuild]()
 
 
 @pytest.fixture
@@ -47,7 +137,7 @@ def fixture_site(tmp_path: Path):
     Markdown extensions, hooks), replacing only the pages and the nav.
     """
 
-    def build(pages: dict[str, str], nav: list | None = None) -> BuildResult:
+    def build(pages: dict[str, str], nav: list | None = None) -> site_build.Build:
         docs = tmp_path / "docs"
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -64,16 +154,21 @@ def fixture_site(tmp_path: Path):
         }
         config_path = tmp_path / "mkdocs.yml"
         config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
-        return run_build(config_path, tmp_path / "site", skip_notebooks=True)
+        # Own caches: the real ones would lose their entries to mkdocs-jupyter's eviction of
+        # whatever a build did not use, making the real site's next build re-render notebooks.
+        cache = {"GUIDE_CACHE_DIR": str(tmp_path / "cache")}
+        return site_build.build(tmp_path / "site", config_path, skip_notebooks=True, env=cache)
 
     return build
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuildResult:
-    """The real site, built once per test session (per xdist worker)."""
-    site_dir = tmp_path_factory.mktemp("site")
-    return run_build(ROOT / "mkdocs.yml", site_dir)
+def built_site(request) -> site_build.Build:
+    """The real site, built once per run and shared by every worker (see ``SharedBuild``)."""
+    shared = request.config.stash.get(SHARED_BUILD, None)
+    if shared is None:  # collected without a site test, yet asked for: build it now
+        shared = request.config.stash[SHARED_BUILD] = SharedBuild(shared_folder(request.config))
+    return shared.result()
 
 
 @pytest.fixture(scope="session")
@@ -86,5 +181,5 @@ def site_dir(request) -> Path:
             pytest.fail(f"GUIDE_SITE_DIR={prebuilt} holds no built site (no index.html)")
         return path
     built = request.getfixturevalue("built_site")
-    assert built.returncode == 0, "The site did not build:\n" + built.output[-3000:]
+    assert built.ok, "The site did not build:\n" + built.tail(3000)
     return built.site_dir

@@ -3,6 +3,8 @@
 Figures, not pass/fail: machines here are shared and noisy, so speed targets are
 reported, never asserted in tests. Run with ``make benchmark``.
 
+- tests: wall-clock time of `make test`, cold (empty caches) then warm (the caches that
+  run filled), exactly as CI runs it; ``--only tests`` prints this section alone;
 - build: cold (empty caches: every snippet and notebook executes) and warm (nothing
   changed) wall-clock times of a full `mkdocs build`;
 - snippets: the check's cold time (all fresh, in parallel), its warm time (cache
@@ -14,7 +16,7 @@ reported, never asserted in tests. Run with ``make benchmark``.
 - Lighthouse: scores per audited page and mode, against the budgets (scripts/quality/lighthouse.py;
   needs Node.js, skipped with a note without it).
 
-``--skip-search`` and ``--skip-lighthouse`` leave out the two slowest sections.
+``--skip-search``, ``--skip-lighthouse`` and ``--skip-tests`` leave out the slowest sections.
 """
 
 from __future__ import annotations
@@ -32,14 +34,40 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scripts import ROOT
+from scripts.quality import site_build
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed_build(site: Path, env: dict[str, str]) -> float:
+    built = site_build.build(site, env=env)
+    if not built.ok:
+        sys.exit(f"mkdocs build --strict failed:\n{built.tail(6000)}")
+    return built.seconds
+
+
+def timed_make_test(env: dict[str, str]) -> tuple[float, str]:
+    """Wall time of `make test` (what CI runs) and pytest's closing line."""
+    env = {k: v for k, v in env.items() if k != "GUIDE_SITE_DIR"}  # the real build is part of it
     started = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
-    return time.perf_counter() - started
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "test"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    lines = [line.strip("= ") for line in proc.stdout.splitlines() if " in " in line and line.startswith("=")]
+    return seconds, (lines[-1] if lines else f"exit status {proc.returncode}")
+
+
+def make_test_figures() -> None:
+    """Cold `make test` on empty caches, then warm on the caches it filled."""
+    with tempfile.TemporaryDirectory(prefix="bench-tests-") as tmp:
+        env = {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / "cache")}
+        print(
+            f"Tests (make test, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} before)",
+            flush=True,
+        )
+        cold, cold_summary = timed_make_test(env)
+        print(f"  cold (empty caches)    {cold:6.0f} s  {cold_summary}", flush=True)
+        warm, warm_summary = timed_make_test(env)
+        print(f"  warm (caches filled)   {warm:6.0f} s  {warm_summary}", flush=True)
 
 
 def home_page_weight(site: Path) -> tuple[int, list[tuple[str, int]]]:
@@ -113,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.quality.benchmark", description=__doc__.split("\n")[0]
     )
+    parser.add_argument(
+        "--only", choices=["tests"], help="print one section alone: tests = cold and warm `make test`"
+    )
+    parser.add_argument("--skip-tests", action="store_true", help="leave out the `make test` timings")
     parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
     parser.add_argument("--skip-lighthouse", action="store_true", help="leave out Lighthouse")
     parser.add_argument(
@@ -123,15 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.only == "tests":
+        make_test_figures()
+        return 0
     from scripts.pipeline import snippet_exec
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         env = {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / "cache"), "NO_MKDOCS_2_WARNING": "1"}
         site = Path(tmp) / "site"
-        build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
         print("Build (mkdocs build --strict)")
-        cold = timed(build, env)
-        warm = timed(build, env)
+        cold = timed_build(site, env)
+        warm = timed_build(site, env)
         print(f"  cold (empty caches)   {cold:7.1f} s")
         print(f"  warm (nothing changed) {warm:6.1f} s")
 
@@ -170,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
 
         link_figures(site)
+        if not args.skip_tests:
+            print()
+            make_test_figures()
         if not args.skip_search:
             search_figures(site)
         if not args.skip_lighthouse:

@@ -36,29 +36,22 @@ The exit status is 0 whatever the scores: performance depends on the machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gzip
 import json
-import mimetypes
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from scripts import ROOT
-from scripts.quality import local_site, paint_hold
+from scripts.quality import local_site, paint_hold, site_build
 
 TOOLS_DIR = ROOT / "build" / "tools" / "lighthouse"
 LIGHTHOUSE_SPEC = "lighthouse@12"
-SITE_PREFIX = f"/{local_site.SITE_PREFIX}/"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
@@ -93,8 +86,6 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("Glossary", "glossary/", "glossary table"),
     ("About the data", "about-data/fields/", "data-field tables"),
 )
-
-COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/xml")
 
 
 @dataclass
@@ -156,75 +147,9 @@ def lighthouse_binary(log: Callable[[str], None] = print) -> Path:
     return binary
 
 
-# --- serving the site as GitHub Pages does ------------------------------------------------
-
-
-def _handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
-    compressed: dict[Path, bytes] = {}
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def handle(self) -> None:
-            # Chrome drops idle keep-alive connections when a run ends: not worth a traceback.
-            with contextlib.suppress(ConnectionError):
-                super().handle()
-
-        def do_HEAD(self) -> None:
-            self._serve(body=False)
-
-        def do_GET(self) -> None:
-            self._serve(body=True)
-
-        def _serve(self, body: bool) -> None:
-            path = unquote(urlsplit(self.path).path)
-            status = 200
-            if not path.startswith(SITE_PREFIX):
-                target = None
-            else:
-                rel = path[len(SITE_PREFIX) :]
-                target = (site_dir / rel).resolve()
-                if site_dir not in (target, *target.parents):
-                    target = None
-                elif target.is_dir():
-                    if rel and not rel.endswith("/"):
-                        self.send_response(301)
-                        self.send_header("Location", path + "/")
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                        return
-                    target = target / "index.html"
-            if target is None or not target.is_file():
-                status, target = 404, site_dir / "404.html"
-            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            data = target.read_bytes()
-            encoding = None
-            if "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(COMPRESSIBLE):
-                with lock:
-                    if target not in compressed:
-                        compressed[target] = gzip.compress(data, compresslevel=6)
-                    data, encoding = compressed[target], "gzip"
-            self.send_response(status)
-            self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "max-age=600")
-            if encoding:
-                self.send_header("Content-Encoding", encoding)
-                self.send_header("Vary", "Accept-Encoding")
-            self.end_headers()
-            if body:
-                self.wfile.write(data)
-
-    return Handler
-
-
 def serve(site_dir: Path):
     """Serve the built site at http://127.0.0.1:<port>/guide/, compressed like a real host."""
-    return local_site.serve(site_dir, handler=_handler)
+    return local_site.serve(site_dir, like_host=True)
 
 
 # --- running and reading Lighthouse -------------------------------------------------------
@@ -424,14 +349,6 @@ def format_findings(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def build_site(target: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(target)]
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"mkdocs build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.quality.lighthouse", description=__doc__.split("\n")[0]
@@ -472,7 +389,9 @@ def main(argv: list[str] | None = None) -> int:
             if site_dir is None:
                 site_dir = Path(tmp) / "site"
                 print("Building the site ...")
-                build_site(site_dir)
+                built = site_build.build(site_dir)
+                if not built.ok:
+                    raise RuntimeError(f"mkdocs build failed:\n{built.tail(6000)}")
             results = run(site_dir.resolve(), pages, modes, keep_reports=args.keep_reports, runs=args.runs)
         except RuntimeError as exc:
             print(f"skipped: {exc}")

@@ -1,22 +1,44 @@
 """Serve a built site on 127.0.0.1 under its site_url path, and find Debian's Chromium.
 
 Shared by the browser tests, the search evaluation and the Lighthouse report, which all
-look at the built site the way a reader's browser does.
+look at the built site the way a reader's browser does. The path comes from ``site_url`` in
+mkdocs.yml (absolute asset URLs rely on it), so a new site_url needs no change here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gzip
+import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-SITE_PREFIX = "guide"  # the path of site_url in mkdocs.yml; absolute asset URLs rely on it
+from scripts import ROOT
+
+CONFIG = ROOT / "mkdocs.yml"
+
+
+def site_url_from_config(config: Path = CONFIG) -> str:
+    """``site_url`` of mkdocs.yml (read with a regex: the file holds Python-specific tags)."""
+    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", config.read_text(encoding="utf-8"), re.M)
+    if not match:
+        raise ValueError(f"{config}: no site_url; add one (e.g. site_url: https://example.org/guide/)")
+    return match.group(1)
+
+
+SITE_URL = site_url_from_config()
+SITE_PREFIX = urlsplit(SITE_URL).path.strip("/")  # "guide"
+SITE_PATH = f"/{SITE_PREFIX}/" if SITE_PREFIX else "/"  # where the site is served
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
 # This machine's network is closed: background services would only fail to connect.
 CHROMIUM_ARGS = [
@@ -28,6 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# What a real host (GitHub Pages) gzips.
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/xml")
 
 
 def find_chromium() -> str | None:
@@ -49,28 +73,94 @@ class QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-@contextmanager
-def serve(
-    site_dir: Path, handler: Callable[[Path], type[BaseHTTPRequestHandler]] | None = None
-) -> Iterator[str]:
-    """Serve ``site_dir`` at http://127.0.0.1:<free port>/guide/ and yield that URL.
+def host_like_handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
+    """Serve ``site_dir`` under SITE_PATH as GitHub Pages does: gzip for text files,
+    ``Cache-Control: max-age=600``, 404.html for missing paths (Lighthouse counts the bytes)."""
+    compressed: dict[Path, bytes] = {}
+    lock = threading.Lock()
 
-    ``handler`` builds a request handler for the site directory (the Lighthouse report
-    compresses responses like a real host); by default files are served as they are.
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def handle(self) -> None:
+            # Chrome drops idle keep-alive connections when a run ends: not worth a traceback.
+            with contextlib.suppress(ConnectionError):
+                super().handle()
+
+        def do_HEAD(self) -> None:
+            self._serve(body=False)
+
+        def do_GET(self) -> None:
+            self._serve(body=True)
+
+        def _serve(self, body: bool) -> None:
+            path = unquote(urlsplit(self.path).path)
+            status = 200
+            if not path.startswith(SITE_PATH):
+                target = None
+            else:
+                rel = path[len(SITE_PATH) :]
+                target = (site_dir / rel).resolve()
+                if site_dir not in (target, *target.parents):
+                    target = None
+                elif target.is_dir():
+                    if rel and not rel.endswith("/"):
+                        self.send_response(301)
+                        self.send_header("Location", path + "/")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    target = target / "index.html"
+            if target is None or not target.is_file():
+                status, target = 404, site_dir / "404.html"
+            ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            data = target.read_bytes()
+            encoding = None
+            if "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(COMPRESSIBLE):
+                with lock:
+                    if target not in compressed:
+                        compressed[target] = gzip.compress(data, compresslevel=6)
+                    data, encoding = compressed[target], "gzip"
+            self.send_response(status)
+            self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "max-age=600")
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+                self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+    return Handler
+
+
+@contextmanager
+def serve(site_dir: Path, *, like_host: bool = False) -> Iterator[str]:
+    """Serve ``site_dir`` at http://127.0.0.1:<free port>/guide/ (SITE_PATH) and yield that URL.
+
+    By default files are served as they are and never cached (tests reload pages);
+    ``like_host`` serves them compressed and cacheable, as GitHub Pages does.
     """
     site_dir = Path(site_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="local-site-") as root:
-        if handler is None:
-            (Path(root) / SITE_PREFIX).symlink_to(site_dir, target_is_directory=True)
-            handler_class = functools.partial(QuietHandler, directory=root)
+        if like_host:
+            handler_class = host_like_handler(site_dir)
         else:
-            handler_class = handler(site_dir)
+            served = Path(root) / SITE_PREFIX if SITE_PREFIX else None
+            if served is not None:
+                served.parent.mkdir(parents=True, exist_ok=True)
+                served.symlink_to(site_dir, target_is_directory=True)
+            handler_class = functools.partial(QuietHandler, directory=root if served else site_dir)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name="local-site", daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
+            yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
         finally:
             server.shutdown()
             server.server_close()

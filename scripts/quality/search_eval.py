@@ -35,8 +35,6 @@ under ``/guide/`` (the path of ``site_url``) and the browser is Debian's Chromiu
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -48,7 +46,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from scripts import ROOT
-from scripts.quality import local_site
+from scripts.quality import local_site, site_build
 
 QUERIES = ROOT / "tests" / "quality" / "search" / "queries.yaml"
 TARGET_HIT_AT_3 = 0.90
@@ -360,15 +358,6 @@ def evaluate(site_dir: Path, queries: Sequence[Query] | None = None) -> Report:
 # --- command line --------------------------------------------------------------------------
 
 
-def build_site(site_dir: Path, *, strict: bool = True) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)]
-    command.append("--strict" if strict else "--no-strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"mkdocs build failed:\n{(proc.stdout + proc.stderr)[-4000:]}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-dir", type=Path, help="a built site (default: build one into a temp dir)")
@@ -383,7 +372,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="search-eval-site-") as tmp:
             print("Building the site (mkdocs build)...", file=sys.stderr)
-            build_site(Path(tmp) / "site", strict=not args.no_strict)
+            built = site_build.build(Path(tmp) / "site", strict=not args.no_strict)
+            if not built.ok:
+                sys.exit(f"mkdocs build failed:\n{built.tail()}")
             report = evaluate(Path(tmp) / "site", queries)
     print(report.format(show_all=args.show_all))
     return 0 if report.hit_at_3 >= args.min_hit_at_3 else 1

@@ -1,0 +1,60 @@
+"""Build a site with MkDocs in a subprocess, as `make build` does: the one place that runs it.
+
+Used by the tests' fixtures, `make check`, the benchmark, the search evaluation and the
+Lighthouse report. A subprocess, not an import: each build starts from a clean interpreter,
+exactly like a contributor's, and nothing here depends on MkDocs internals.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import ROOT
+
+CONFIG = ROOT / "mkdocs.yml"
+TIMEOUT = 900  # seconds; a cold build executes every snippet and notebook
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str  # stdout and stderr together: MkDocs logs to stderr
+    site_dir: Path
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, chars: int = 4000) -> str:
+        return self.output[-chars:]
+
+
+def build(
+    site_dir: Path,
+    config: Path = CONFIG,
+    *,
+    strict: bool = True,
+    skip_notebooks: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
+) -> Build:
+    """Build ``config`` into ``site_dir`` from the repository root and return the outcome.
+
+    ``skip_notebooks`` sets GUIDE_SKIP_NOTEBOOKS (fixture sites have no notebooks to run);
+    ``env`` adds variables, e.g. GUIDE_CACHE_DIR for a cold build.
+    """
+    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config)]
+    command += ["--site-dir", str(site_dir), "--strict" if strict else "--no-strict"]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    if skip_notebooks:
+        full_env["GUIDE_SKIP_NOTEBOOKS"] = "1"
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+    return Build(proc.returncode, proc.stdout + proc.stderr, Path(site_dir), time.perf_counter() - started)
