@@ -19,7 +19,6 @@ def page(title: str, body: str = "Text.") -> str:
     return PAGE.format(title=title, body=body)
 
 
-@pytest.mark.xdist_group("site")
 def test_real_site_builds_strict(built_site):
     assert built_site.returncode == 0, built_site.output[-5000:]
     assert (built_site.site_dir / "index.html").exists()

@@ -37,7 +37,6 @@ def test_the_toggle_is_materials_markup_with_our_hook_only():
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_page_has_our_toggle_and_not_materials(built_site):
     assert built_site.returncode == 0, built_site.output[-5000:]
     pages = sorted(built_site.site_dir.rglob("*.html"))

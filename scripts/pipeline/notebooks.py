@@ -36,6 +36,7 @@ from scripts import ROOT
 from scripts.pipeline import child_process
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.notebook_assets import with_description
+from scripts.pipeline.source_files import read_text
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 PUBLISH_DIR = ROOT / "build" / "notebooks"  # mirrors the site: projects/<name>.ipynb
@@ -66,7 +67,7 @@ def sources() -> list[Path]:
 def cache_key(source: Path) -> str:
     digest = hashlib.sha256(source.read_bytes())
     # Helpers under snippets/ that the notebook imports are part of what it runs.
-    for helper in imported_snippet_files(source.read_text(encoding="utf-8"), str(source)):
+    for helper in imported_snippet_files(read_text(source, str(source.relative_to(ROOT))), str(source)):
         digest.update(helper.read_bytes())
     for extra in (Path(__file__), ROOT / "requirements.lock"):
         digest.update(extra.read_bytes())

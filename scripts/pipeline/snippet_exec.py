@@ -30,6 +30,7 @@ from scripts import ROOT
 from scripts.pipeline import child_process
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
+from scripts.pipeline.source_files import SourceFileError, read_text
 
 SNIPPETS_DIR = ROOT / "snippets"
 # Files whose change must invalidate every cached output.
@@ -98,7 +99,7 @@ def discover() -> list[str]:
 
 
 def metadata(path: str) -> Metadata:
-    return parse_metadata((ROOT / path).read_text(encoding="utf-8"), path)
+    return parse_metadata(read_text(ROOT / path, path), path)
 
 
 def cache_key(path: str) -> str:
@@ -109,7 +110,7 @@ def cache_key(path: str) -> str:
         for dependency in sorted(ROOT.glob(pattern)):
             if dependency.is_file():
                 digest.update(relative(dependency).encode() + b"\0" + dependency.read_bytes())
-    for helper in imported_snippet_files(source.decode("utf-8"), path):
+    for helper in imported_snippet_files(read_text(ROOT / path, path), path):
         digest.update(relative(helper).encode() + b"\0" + helper.read_bytes())
     for runner_file in RUNNER_FILES:
         digest.update(runner_file.read_bytes())
@@ -119,11 +120,11 @@ def cache_key(path: str) -> str:
 
 def execute(path: str, *, timeout: float | None = None) -> Result:
     """Run the snippet in a fresh process; raise SnippetError on failure or timeout."""
-    source = (ROOT / path).read_text(encoding="utf-8")
     try:
+        source = read_text(ROOT / path, path)
         meta = parse_metadata(source, path)
         split_chunks(source, path)
-    except SnippetFormatError as exc:
+    except (SnippetFormatError, SourceFileError) as exc:
         raise SnippetError(str(exc)) from exc
     limit = timeout if timeout is not None else meta.timeout
     env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}

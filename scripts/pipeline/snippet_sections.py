@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_TIMEOUT = 20.0
 MARKER = re.compile(r"^(?P<indent>[ \t]*)#\s*--8<--\s*\[(?P<kind>start|end):(?P<name>[\w.-]+)\]\s*$")
@@ -46,7 +46,6 @@ class Metadata:
     timeout: float = DEFAULT_TIMEOUT
     volatile: tuple[str, ...] = ()
     depends: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
 
 def parse_metadata(source: str, path: str = "<snippet>") -> Metadata:

@@ -20,7 +20,7 @@ from scripts.pipeline import knowledge_base
 from scripts.pipeline.knowledge_base.exports import START_DEPTH as PREMARK
 from scripts.pipeline.knowledge_base.schema import REQUIRED_NEED_ROLES as TARGET_ROLES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 STORAGE_KEY = "/guide/.skill-planner"
 FORMAT = "skill-gap-plan"

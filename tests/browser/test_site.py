@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from scripts.quality.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser
 
 OWN_HOST = "127.0.0.1"
 NOT_NETWORK = {"data", "blob", "about", "chrome-extension"}

@@ -12,8 +12,6 @@ from html import unescape
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("site")
-
 
 @pytest.fixture(scope="module")
 def index(site_dir) -> dict[str, str]:

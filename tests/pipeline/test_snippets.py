@@ -197,3 +197,10 @@ def test_the_real_helper_is_part_of_its_users_cache_keys():
     source = (ROOT / "snippets/skills/evaluation/champion_vs_challenger.py").read_text(encoding="utf-8")
     found = imported_snippet_files(source, "champion_vs_challenger.py")
     assert ROOT / "snippets/skills/evaluation/model_comparison.py" in found
+
+
+def test_a_snippet_that_is_not_utf8_fails_naming_file_and_line(scratch_snippet):
+    path = scratch_snippet("placeholder\n")
+    (ROOT / path).write_bytes(b'print("ok")\nprint("caf\xe9")\n')
+    with pytest.raises(snippet_exec.SnippetError, match=rf"{path} line 2: byte 0xe9 .* not valid UTF-8"):
+        snippet_exec.execute(path)

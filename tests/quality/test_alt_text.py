@@ -16,7 +16,6 @@ from scripts.quality.site_sources import Layout
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_content_image_of_the_built_site_has_meaningful_alt_text(site_dir):
     found = alt_text.site_images(site_dir)
     problems = alt_text.problems(found)

@@ -19,7 +19,6 @@ MAX_SHOWN = 60
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_internal_link_of_the_built_site_resolves(site_dir):
     report = link_report.check(site_dir)
     shown = "\n".join(f"  {b}" for b in report.broken[:MAX_SHOWN])

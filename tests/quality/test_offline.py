@@ -11,14 +11,12 @@ from scripts.quality.site_sources import Layout
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_built_site_requests_nothing_from_other_hosts(site_dir):
     findings = scan(site_dir)
     assert not findings, "Off-host requests in the built site:\n" + "\n".join(map(str, findings))
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_mermaid_loads_from_the_site_itself(site_dir):
     bundle = next(site_dir.glob("assets/javascripts/bundle.*.min.js")).read_text()
     assert "unpkg.com/mermaid" not in bundle

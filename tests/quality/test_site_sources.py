@@ -10,7 +10,6 @@ from scripts.quality.site_sources import Layout
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_every_page_of_the_built_site_maps_back_to_its_source(site_dir):
     layout = Layout.from_config()
     pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))

@@ -6,7 +6,7 @@
 
 Its ``browser`` and ``page`` fixtures are deliberately not reused: Playwright's sync API
 allows one instance per thread, tests/browser holds its instance open for the whole session,
-and both suites run in the same worker (``xdist_group("site")``). The search tests drive their
+and a worker may run tests of both suites. The search tests drive their
 own Chromium from a worker thread instead (see ``in_own_thread`` in test_search_quality.py).
 """
 

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from scripts.pipeline.source_files import front_matter, read_text
 from scripts.quality import search_eval
 
 DOCS = ROOT / "docs"
@@ -64,10 +65,8 @@ def page_markdown(page: str) -> str:
 
         notebook = jupytext.read(NOTEBOOKS / (Path(page).stem + ".py"))
         return "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    text = (DOCS / page).read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        text = text[text.index("\n---", 4) + len("\n---") :]
-    return text
+    path = DOCS / page
+    return front_matter(read_text(path, f"docs/{page}"), f"docs/{page}").body
 
 
 @cache
@@ -144,7 +143,6 @@ def test_expected_target_exists(target):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("site")
 def test_expected_targets_exist_in_the_built_site(site_dir):
     problems = []
     for target in TARGETS:
@@ -163,7 +161,6 @@ def test_expected_targets_exist_in_the_built_site(site_dir):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_search_box_lands_on_the_answer(site_url, chromium_path):
     report = in_own_thread(search_eval.evaluate_served, site_url, QUERIES, chromium_path)
     print(report.format(show_all=True))
@@ -187,7 +184,6 @@ def _open_a_result_and_read_highlights(site_url: str, chromium: str, query: str)
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("site")
 def test_clicked_result_highlights_the_query(site_url, chromium_path):
     # Material builds its page highlighter from the search separator; a capturing group in
     # the separator would shift its match groups and print "undefined" into the page.
