@@ -29,13 +29,12 @@ from pathlib import Path
 from scripts import ROOT
 from scripts.quality import site_build
 
-# Changes after which any snippet's output may differ: run them all.
-AFFECTS_EVERY_SNIPPET = (
+# Besides the files in every snippet's cache key (snippet_exec.RUNNER_FILES), the code that
+# starts and compares the runs: a change to any of them may change every snippet's check.
+RUNNER_CODE = (
     "scripts/pipeline/snippet_exec.py",
-    "scripts/pipeline/snippet_worker.py",
-    "scripts/pipeline/snippet_sections.py",
+    "scripts/pipeline/child_process.py",
     "scripts/pipeline/cache.py",
-    "requirements.lock",
 )
 
 
@@ -69,11 +68,13 @@ def touched_snippets(changed: list[str] | None) -> tuple[list[str], str]:
     """The snippets to run fresh, and why."""
     from scripts.pipeline import directives, snippet_exec
     from scripts.pipeline.cache import imported_snippet_files
+    from scripts.pipeline.source_files import read_text
 
     every = snippet_exec.discover()
     if changed is None:
         return every, "all (could not tell what changed: no git?)"
-    if any(path in AFFECTS_EVERY_SNIPPET for path in changed):
+    affects_every_snippet = {snippet_exec.relative(p) for p in snippet_exec.RUNNER_FILES} | set(RUNNER_CODE)
+    if affects_every_snippet & set(changed):
         return every, "all (the snippet runner or the locked dependencies changed)"
     changed_set = set(changed)
     usages = directives.snippet_usages(ROOT / "docs")
@@ -82,7 +83,7 @@ def touched_snippets(changed: list[str] | None) -> tuple[list[str], str]:
         pages = {where.split(" line ")[0] for where in usages.get(snippet, [])}
         helpers = {
             p.relative_to(ROOT).as_posix()
-            for p in imported_snippet_files((ROOT / snippet).read_text(encoding="utf-8"), snippet)
+            for p in imported_snippet_files(read_text(ROOT / snippet, snippet), snippet)
         }
         if snippet in changed_set or pages & changed_set or helpers & changed_set:
             picked.append(snippet)
