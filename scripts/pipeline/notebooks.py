@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import ROOT
-from scripts.pipeline import child_process
+from scripts.pipeline import child_process, network_guard
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.notebook_assets import with_description
 from scripts.pipeline.source_files import read_text
@@ -69,7 +69,7 @@ def cache_key(source: Path) -> str:
     # Helpers under snippets/ that the notebook imports are part of what it runs.
     for helper in imported_snippet_files(read_text(source, str(source.relative_to(ROOT))), str(source)):
         digest.update(helper.read_bytes())
-    for extra in (Path(__file__), ROOT / "requirements.lock"):
+    for extra in (Path(__file__), *network_guard.FILES, ROOT / "requirements.lock"):
         digest.update(extra.read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()[:32]
@@ -86,17 +86,26 @@ def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, f
     rel = source.relative_to(ROOT).as_posix()
     out = Path(tempfile.mkdtemp(prefix="nb-")) / f"{source.stem}.ipynb"
     started = time.perf_counter()
-    try:
-        proc = child_process.run(
-            [sys.executable, "-m", "scripts.pipeline.notebooks", "_execute", str(source), str(out)],
-            timeout=timeout,
-            # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
-            env={**os.environ, **SINGLE_THREADED, "PYTHONPATH": str(ROOT), "MPLBACKEND": INLINE_BACKEND},
-        )
-    except child_process.ChildTimeout:
+    with tempfile.TemporaryDirectory(prefix="nb-network-") as tmp:
+        network_log = Path(tmp) / "network.log"
+        # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
+        env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": INLINE_BACKEND}
+        try:
+            proc = child_process.run(
+                [sys.executable, "-m", "scripts.pipeline.notebooks", "_execute", str(source), str(out)],
+                timeout=timeout,
+                env=network_guard.child_env(env, ROOT, network_log),
+            )
+        except child_process.ChildTimeout:
+            raise NotebookError(
+                f"{rel}: did not finish within {timeout:g} s; a cell hangs or is too slow"
+            ) from None
+        attempts = network_guard.refused(network_log)
+    if attempts:
         raise NotebookError(
-            f"{rel}: did not finish within {timeout:g} s; a cell hangs or is too slow"
-        ) from None
+            f"{rel}: tried to use the network: {'; '.join(attempts)}. Notebooks run offline: "
+            "start servers on 127.0.0.1 and generate data instead of downloading it"
+        )
     stderr = proc.stderr
     if proc.returncode != 0:
         marker = "NOTEBOOK FAILED: "

@@ -15,6 +15,7 @@ CLI (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import ROOT
-from scripts.pipeline import child_process
+from scripts.pipeline import child_process, network_guard
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
 from scripts.pipeline.source_files import SourceFileError, read_text
@@ -37,6 +38,7 @@ SNIPPETS_DIR = ROOT / "snippets"
 RUNNER_FILES = (
     ROOT / "scripts" / "pipeline" / "snippet_worker.py",
     ROOT / "scripts" / "pipeline" / "snippet_sections.py",
+    *network_guard.FILES,
     ROOT / "requirements.lock",
 )
 
@@ -58,6 +60,8 @@ class Result:
     sections: tuple[Section, ...]
     seconds: float
     cached: bool = False
+    # Two runs of exactly this content (the cache key) printed the same: no need to run again.
+    reproduced: bool = False
 
     def output(self, name: str | None = None) -> str:
         """Output of one named section, or of the whole file when ``name`` is None."""
@@ -73,6 +77,7 @@ class Result:
             {
                 "path": self.path,
                 "seconds": self.seconds,
+                "reproduced": self.reproduced,
                 "sections": [
                     {"name": s.name, "stdout": s.stdout, "figures": list(s.figures)} for s in self.sections
                 ],
@@ -83,7 +88,8 @@ class Result:
     def from_json(cls, text: str, *, cached: bool) -> Result:
         data = json.loads(text)
         sections = tuple(Section(s["name"], s["stdout"], tuple(s["figures"])) for s in data["sections"])
-        return cls(data["path"], sections, data["seconds"], cached=cached)
+        reproduced = data.get("reproduced", False)
+        return cls(data["path"], sections, data["seconds"], cached=cached, reproduced=reproduced)
 
 
 def relative(path: Path | str) -> str:
@@ -127,9 +133,11 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
     except (SnippetFormatError, SourceFileError) as exc:
         raise SnippetError(str(exc)) from exc
     limit = timeout if timeout is not None else meta.timeout
-    env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory(prefix="snippet-") as tmp:
-        out = Path(tmp) / "result.json"
+        out, network_log = Path(tmp) / "result.json", Path(tmp) / "network.log"
+        env = network_guard.child_env(
+            {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"}, ROOT, network_log
+        )
         started = time.perf_counter()
         try:
             proc = child_process.run(
@@ -144,6 +152,11 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
                 "'# /// snippet' block"
             ) from None
         seconds = round(time.perf_counter() - started, 3)
+        if attempts := network_guard.refused(network_log):
+            raise SnippetError(
+                f"{path}: tried to use the network: {'; '.join(attempts)}. Snippets run "
+                "offline: start servers on 127.0.0.1 and generate data instead of downloading it"
+            )
         if not out.exists():
             raise SnippetError(
                 f"{path}: the snippet process died (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
@@ -252,33 +265,36 @@ def _diff(before: str, after: str) -> str:
     return "\n".join(list(lines)[:40])
 
 
-def verify(path: str) -> str | None:
-    """Run the snippet fresh and compare with the output its pages show; return the failure.
+def verify(path: str, *, fresh: bool = False) -> str | None:
+    """Check that the snippet runs and prints what its pages show; return the failure.
 
-    The pages show the cached output. With no cache entry yet (a cold cache), a second
-    fresh run stands in for it, so a snippet whose output changes between runs fails on a
-    cold cache too; the entry is stored only when the two runs agree, so a following build
-    is warm.
+    The pages show the cached output. A snippet whose cache entry was already reproduced
+    (two runs of this exact content, runner and lock file printed the same) passes without
+    running again, unless ``fresh``. Otherwise it runs fresh and is compared with the cached
+    output or, with no entry yet (a cold cache, as in CI), with a second fresh run; the
+    entry is stored, marked reproduced, only when the two runs agree.
     """
     try:
-        fresh = execute(path)
         shown = cached(path)
+        if shown is not None and shown.reproduced and not fresh:
+            return None
+        latest = execute(path)
         if shown is None:
-            shown, fresh = fresh, execute(path)
+            shown, latest = latest, execute(path)
     except SnippetError as exc:
         return str(exc)
-    problems = differences(shown, fresh)
+    problems = differences(shown, latest)
     if problems:
         return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
-    if not shown.cached:
-        store(shown)
+    if not shown.reproduced:
+        store(dataclasses.replace(shown, reproduced=True))
     return None
 
 
 def check(paths: list[str], jobs: int | None = None) -> list[str]:
-    """Verify every snippet in parallel; return the failures."""
+    """Run every snippet fresh, in parallel, against what the site shows; return the failures."""
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        return [f for f in pool.map(verify, paths) if f]
+        return [f for f in pool.map(lambda p: verify(p, fresh=True), paths) if f]
 
 
 def main(argv: list[str] | None = None) -> int:

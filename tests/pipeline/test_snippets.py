@@ -1,8 +1,11 @@
 """Every snippet runs, within its timeout, and prints what its pages show.
 
-The pages show the output of a cached run (scripts/pipeline/snippet_exec.py). Here every snippet
-runs fresh and is compared with that cached output; a snippet with no cache entry yet runs
-twice, the runs are compared, and the entry is stored, so a following build is warm.
+The pages show the output of a cached run (scripts/pipeline/snippet_exec.py), keyed by the
+snippet's content, the helpers it imports, the runner and the lock file. A snippet with no
+cache entry (always the case in CI, which starts from a clean clone) runs twice; the runs are
+compared and the entry is stored, marked reproduced. A snippet whose entry the build stored
+runs once more and is compared with it. An entry already reproduced is not run again: the
+same content has printed the same output twice (`make snippets` runs every snippet fresh).
 """
 
 from __future__ import annotations
@@ -136,6 +139,32 @@ def test_a_reproducible_snippet_passes_on_a_cold_cache_and_warms_it(scratch_snip
     path = scratch_snippet('print("setup")\n# --8<-- [start:a]\nprint(2 + 2)\n# --8<-- [end:a]\n')
     assert snippet_exec.verify(path) is None
     assert snippet_exec.cached(path).output("a") == "4\n"
+    assert snippet_exec.cached(path).reproduced is True
+
+
+def test_a_build_stored_output_is_reproduced_once_then_trusted(scratch_snippet, tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    path = scratch_snippet('print("a")\n')
+    snippet_exec.run_cached(path)  # what a build does: one run, stored, not yet reproduced
+    assert snippet_exec.cached(path).reproduced is False
+    runs = []
+    real_execute = snippet_exec.execute
+    monkeypatch.setattr(snippet_exec, "execute", lambda p: runs.append(p) or real_execute(p))
+    assert snippet_exec.verify(path) is None and runs == [path]
+    assert snippet_exec.cached(path).reproduced is True
+    assert snippet_exec.verify(path) is None and runs == [path], "a reproduced entry ran again"
+    assert snippet_exec.verify(path, fresh=True) is None and runs == [path, path]
+
+
+def test_a_stored_output_that_a_fresh_run_contradicts_fails_and_stays_unreproduced(
+    scratch_snippet, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    path = scratch_snippet('# --8<-- [start:a]\nprint("new")\n# --8<-- [end:a]\n')
+    snippet_exec.store(snippet_exec.Result(path, (snippet_exec.Section("a", "old\n", ()),), 0.0))
+    failure = snippet_exec.verify(path)
+    assert failure and "section 'a'" in failure and "-old" in failure
+    assert snippet_exec.cached(path).reproduced is False
 
 
 def test_volatile_lines_compare_with_digits_masked(scratch_snippet):
