@@ -37,8 +37,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     Membership follows the fixtures a test asks for (directly or through other fixtures), so
     nobody marks it by hand. Order (the same in every xdist worker): the slow fresh
-    executions first, while the real site builds in the background (see ``SharedBuild``);
-    then the tests of the built site; then the many short tests, which even out the end.
+    executions first, then the small fixture-site builds and the many short tests, all while
+    the real site builds in the background (see ``SharedBuild``); the tests of the built site
+    come last, so no worker sits waiting for it while other work is left.
     """
     for item in items:
         if uses_site(item):
@@ -50,8 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "fixture_site" in getattr(item, "fixturenames", ()):
             return 1  # a small site build each
         if item.get_closest_marker("site"):
-            return 2
-        return 3
+            return 3
+        return 2
 
     items.sort(key=rank)  # stable: collection order within each rank
 

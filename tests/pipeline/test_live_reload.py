@@ -140,6 +140,43 @@ def test_serve_shows_edits_to_a_table_renderer_and_a_schema(tmp_path):
         server.stop()
 
 
+# A hook outside scripts/: MkDocs keeps it loaded, and it was not written to be reloaded.
+NOTE_HOOK = """def on_page_markdown(markdown, **kwargs):
+    return markdown + "\\n\\nNote from a second hook: first\\n"
+"""
+
+
+class TagBlindLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing what its !!python/name tags point at."""
+
+
+TagBlindLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+@pytest.mark.build
+def test_serve_restarts_itself_when_loaded_code_outside_scripts_changes(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "page_note.py").write_text(NOTE_HOOK, encoding="utf-8")
+    config_file = project / "serve.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    parent = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=TagBlindLoader)
+    config["hooks"] = [*parent["hooks"], "page_note.py"]
+    config["watch"] = [*parent["watch"], "page_note.py"]
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    server = Server(project, tmp_path / "serve.log")
+    try:
+        server.page_with("Note from a second hook: first", START_TIMEOUT)
+        edit(project / "page_note.py", "hook: first", "hook: second")
+        server.page_with("Note from a second hook: second", RELOAD_TIMEOUT)
+        assert "page_note.py changed and cannot be reloaded in place" in server.output()
+        assert server.proc.poll() is None, "the server must replace itself, not exit"
+        # The restarted server watches its code again: a pipeline edit still reloads in place.
+        edit(project / "scripts/pipeline/knowledge_base/tables.py", *TABLE_EDIT)
+        server.page_with("Backend analogue, edited live", RELOAD_TIMEOUT)
+    finally:
+        server.stop()
+
+
 # The decision between reloading in place and restarting, on a made-up repository whose
 # scripts/ holds a hook file importing one module.
 
