@@ -69,6 +69,8 @@ def cache_key(source: Path) -> str:
     # Helpers under snippets/ that the notebook imports are part of what it runs.
     for helper in imported_snippet_files(read_text(source, str(source.relative_to(ROOT))), str(source)):
         digest.update(helper.read_bytes())
+    for dependency in depends(source):
+        digest.update(dependency.relative_to(ROOT).as_posix().encode() + b"\0" + dependency.read_bytes())
     for extra in (Path(__file__), *network_guard.FILES, ROOT / "requirements.lock"):
         digest.update(extra.read_bytes())
     digest.update(sys.version.encode())
@@ -130,17 +132,38 @@ def read(source: Path):
     return notebook
 
 
+def _header_list(source: Path, key: str) -> list[str]:
+    """A list of strings from the notebook's jupytext header (under ``jupyter:``)."""
+    import jupytext
+
+    values = jupytext.read(source, fmt="py:percent").metadata.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise NotebookError(f"{source}: `{key}` in the jupytext header must be a list of strings")
+    return values
+
+
+def depends(source: Path) -> list[Path]:
+    """Files the notebook reads, from ``depends: ["docs/**/*.md"]`` in its jupytext header.
+
+    Like a snippet's ``depends``: globs relative to the repository root, part of the cache
+    key, so a notebook that reads the site's pages runs again when a page changes.
+    """
+    files = []
+    for pattern in _header_list(source, "depends"):
+        matched = sorted(p for p in ROOT.glob(pattern) if p.is_file())
+        if not matched:
+            raise NotebookError(f"{source}: depends pattern {pattern!r} matches no file")
+        files += matched
+    return files
+
+
 def volatile(source: Path) -> tuple[str, ...]:
     """Patterns of output lines that measure the machine (timings), from the jupytext header.
 
     Declared like a snippet's: ``volatile: ["ms", "req/s"]`` under ``jupyter:``; those lines
     are compared with their numbers masked (scripts/quality/reproducible.py).
     """
-    import jupytext
-
-    patterns = jupytext.read(source, fmt="py:percent").metadata.get("volatile", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-        raise NotebookError(f"{source}: `volatile` in the jupytext header must be a list of strings")
+    patterns = _header_list(source, "volatile")
     for pattern in patterns:
         try:
             re.compile(pattern)

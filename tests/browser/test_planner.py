@@ -417,9 +417,11 @@ def test_only_the_planner_page_loads_its_assets_even_after_instant_navigations(
         assert page.locator("#planner-steps > li").count() > 0
         # One planner in the container, not one per arrival.
         assert page.locator("#skill-planner .planner-category").count() == categories
-        # planner.css arrived with the page (it gives off-screen categories this property).
-        assert (
-            page.eval_on_selector(".planner-category", "e => getComputedStyle(e).contentVisibility") == "auto"
+        # planner.css arrives with the page (it gives off-screen categories this property);
+        # on instant navigation the stylesheet may apply a moment after the planner is ready.
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.planner-category')).contentVisibility === 'auto'",
+            timeout=5000,
         )
         assert page.evaluate("window.sameDocument === true"), "that was a full page load, not instant"
 

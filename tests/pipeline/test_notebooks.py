@@ -148,3 +148,27 @@ def test_a_notebook_declares_its_timing_lines_in_its_header(tmp_path):
     source.write_text(header.replace('["p95", "ms/request"]', '"p95"'), encoding="utf-8")
     with pytest.raises(notebooks.NotebookError, match=r"timed.py: `volatile` .* must be a list of strings"):
         notebooks.volatile(source)
+
+
+def test_a_notebook_runs_again_when_a_file_it_declares_it_reads_changes():
+    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        data = folder / "pages" / "a.md"
+        data.parent.mkdir()
+        data.write_text("first\n", encoding="utf-8")
+        pattern = f"{folder.relative_to(ROOT).as_posix()}/pages/*.md"
+        source = folder / "reader.py"
+        header = HEADER.replace("# ---\n\n", f'#   depends: ["{pattern}"]\n# ---\n\n')
+        source.write_text(header + "# %%\nprint(1)\n", encoding="utf-8")
+        before = notebooks.cache_key(source)
+        data.write_text("second\n", encoding="utf-8")
+        edited = notebooks.cache_key(source)
+        assert edited != before, "an edited dependency kept the old output"
+        (folder / "pages" / "b.md").write_text("new page\n", encoding="utf-8")
+        assert notebooks.cache_key(source) != edited, "a new file matching the pattern was ignored"
+        source.write_text(header.replace("/pages/*.md", "/nothing/*.md") + "# %%\n", encoding="utf-8")
+        with pytest.raises(notebooks.NotebookError, match=r"reader.py: depends pattern .* matches no file"):
+            notebooks.cache_key(source)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
