@@ -1208,3 +1208,170 @@ assert not server_thread.is_alive() and port_closed and not ROOT.exists()
 #   requests; watch p95 rather than the mean.
 # * Turn the drift and policy cells into a scheduled job that writes its decision to a
 #   table, and alert on "RETRAIN" like any other failed health check.
+
+# %% [markdown]
+# ## 10. A model card for the release you just shipped
+#
+# A model card (Mitchell et al., "Model Cards for Model Reporting", FAT* 2019) is the
+# release notes a reviewer, an auditor or the retention team reads before trusting the
+# score: what the model is for, what it is not for, what it was trained and evaluated on,
+# how well it works overall **and for each group of customers**, and what is known to be
+# wrong with it. Typed by hand, a card drifts from the model within a release or two, so
+# this one is built from the notebook's own variables: the sidecar of the served
+# release, the evaluation rows neither model saw, and the findings of sections 6 to 8.
+#
+# The groups here are plan and tenure, the factors this product's decisions differ by.
+# The data holds no protected attribute (age, sex, ethnic origin), so this card cannot
+# say anything about fairness between such groups: that needs the attribute, collected
+# lawfully for that purpose, and the checks on the responsible-AI page of this site.
+
+# %%
+served_model = model_v2 if promote else loaded_model
+served_meta = meta_v2 if promote else loaded_meta
+threshold = served_meta["decision_threshold"]
+card_rows = newer.assign(
+    score=served_model.predict_proba(newer[cols])[:, 1],
+    tenure_band=np.where(newer["tenure_months"] < 6, "under 6 months", "6 months +"),
+)
+
+
+def auc_interval(y: np.ndarray, score: np.ndarray, seed: int = 0) -> tuple:
+    """ROC-AUC with a 95% percentile bootstrap interval (rows resampled together)."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(1000):
+        pick = rng.integers(0, len(y), len(y))
+        if 0 < y[pick].sum() < len(y):  # a resample needs both classes
+            values.append(roc_auc(y[pick], score[pick]))
+    low, high = np.quantile(values, [0.025, 0.975])
+    return roc_auc(y, score), low, high
+
+
+def group_row(name: str, frame: pd.DataFrame) -> dict:
+    y, score = frame["churned_30d"].to_numpy(), frame["score"].to_numpy()
+    auc, low, high = auc_interval(y, score)
+    flagged = score >= threshold
+    return {
+        "group": name,
+        "rows": len(frame),
+        "churners": int(y.sum()),
+        "ROC-AUC": auc,
+        "low": low,
+        "high": high,
+        "flagged": flagged.mean(),
+        "recall": flagged[y == 1].mean(),
+        "observed": y.mean(),
+        "predicted": score.mean(),
+    }
+
+
+by_group = pd.DataFrame(
+    [group_row("all customers", card_rows)]
+    + [group_row(f"plan: {p}", g) for p, g in card_rows.groupby("plan")]
+    + [group_row(f"tenure: {t}", g) for t, g in card_rows.groupby("tenure_band")]
+).set_index("group")
+by_group["width"] = by_group["high"] - by_group["low"]
+display(by_group.round(3))
+
+# %% [markdown]
+# The card is assembled from those numbers. A group whose interval is wider than 0.15 is
+# named under limitations as too small to judge, rather than ranked against the others.
+
+# %%
+from IPython.display import Markdown
+
+overall = by_group.loc["all customers"]
+thin = by_group[by_group["width"] > 0.15].index.tolist()
+group_lines = "\n".join(
+    f"| {name} | {int(r.rows):,} | {int(r.churners)} | {r['ROC-AUC']:.3f} "
+    f"({r.low:.3f} to {r.high:.3f}) | {r.flagged:.0%} | {r.recall:.0%} "
+    f"| {r.observed:.1%} / {r.predicted:.1%} |"
+    for name, r in by_group.iterrows()
+)
+limitations = [
+    "Trained and evaluated on synthetic data generated in this notebook; "
+    "re-run the evaluation on your own outcomes before any real use.",
+    f"Evaluated on {len(card_rows):,} labelled rows from one period; the interval says "
+    "how uncertain each figure is, not how the next period will look.",
+]
+if ablation_prod.low > 0:  # the ablation of section 7
+    limitations.append(
+        "`logins_30d` lost its meaning after the app change (section 7): on production "
+        "rows the model ranks better with it held constant. Fix or drop the field "
+        "before the next retrain."
+    )
+never = by_group[(by_group["flagged"] == 0) & (by_group["churners"] > 0)]
+for name, r in never.iterrows():
+    limitations.append(
+        f"At the threshold of {threshold}, no customer in {name} is flagged, so its "
+        f"{int(r.churners)} churners in the evaluation were never contacted. A separate "
+        "review list or threshold for that group is a product decision; record it here."
+    )
+if thin:
+    limitations.append(
+        "Too few rows to judge separately (interval wider than 0.15): "
+        + ", ".join(thin)
+        + ". Do not compare these groups with the others until more outcomes arrive."
+    )
+card = f"""## Model card: {served_meta["model_name"]} {served_meta["version"]}
+
+**Model.** Logistic regression in a scikit-learn {served_meta["libraries"]["scikit-learn"]}
+pipeline; parent version {served_meta["parent_version"]}; artifact SHA-256
+`{served_meta["artifact_sha256"][:16]}...`; decision threshold {threshold}.
+
+**Intended use.** A daily churn-risk score per customer, so that the retention team
+chooses whom to contact first. A person decides what to offer; the score alone triggers
+nothing a customer can see.
+
+**Out of scope.** Pricing, credit, refusing or degrading service, or any decision with
+legal or similarly significant effects on a person; customers on plans other than
+{", ".join(PLANS)}; use after a change to what an input means without re-evaluation.
+
+**Data.** Trained on {served_meta["training_data"]["rows"]:,} rows (training fingerprint
+`{served_meta["training_data"]["fingerprint_sha256"][:16]}...`): the original history
+plus the older half of one month's labelled production rows, weighted {RECENT_WEIGHT:g}x.
+Evaluated on the newer half ({len(card_rows):,} rows), which it never saw. Inputs:
+{", ".join(cols)}. No protected attributes are collected.
+
+**Metrics.** ROC-AUC {overall["ROC-AUC"]:.3f} (95% CI {overall.low:.3f} to
+{overall.high:.3f}). By group, at the decision threshold:
+
+| Group | Rows | Churners | ROC-AUC (95% CI) | Flagged | Recall | Churn observed / predicted |
+|---|---|---|---|---|---|---|
+{group_lines}
+
+**Limitations.**
+
+{chr(10).join(f"- {line}" for line in limitations)}
+"""
+display(Markdown(card))
+
+# What the text says of this output, checked on every build:
+for heading in ("Intended use", "Out of scope", "Data", "Metrics", "Limitations"):
+    assert f"**{heading}.**" in card, heading
+assert served_meta["version"] == after["model_version"]  # the card of what is served
+assert (by_group["low"] <= by_group["ROC-AUC"]).all()
+assert (by_group["ROC-AUC"] <= by_group["high"]).all()
+assert len(by_group) == 1 + len(PLANS) + 2  # overall, every plan, both tenure bands
+assert thin and all(name in card for name in thin)  # small groups named, not ranked
+# two of the three plans are too thin to judge, the smallest among them
+assert sorted(n for n in thin if n.startswith("plan")) == [
+    "plan: enterprise",
+    "plan: pro",
+]
+assert never.index.tolist() == ["plan: enterprise"]  # ... and is never flagged
+assert "never contacted" in card
+
+# %% [markdown]
+# What the card shows that the overall metric hid: at the shared threshold, no enterprise
+# customer is flagged at all, so the retention team never hears about the enterprise
+# customers who leave. Enterprise and pro are also too small in this evaluation for
+# their ROC-AUC to be compared with the others: their intervals are wider than the
+# limit the card sets. Both findings go to the people who own the decision, in the card,
+# instead of staying in a notebook cell. The checks above fail the build if the card
+# loses a section, stops matching the version being served, or stops naming these
+# groups.
+#
+# The responsible-AI page of this site goes further: group fairness metrics with
+# intervals, what permutation importance and partial dependence can and cannot tell you,
+# privacy, and the EU AI Act in outline.

@@ -27,7 +27,13 @@ ROLE_IDS = (
     "data-engineer",
 )
 REQUIRED_NEED_ROLES = ("ml-engineer", "mlops-engineer", "hybrid-engineer")
-PROJECTS = ("price-prediction", "spam-filter", "customer-segmentation", "notebook-to-service")
+PROJECTS = (
+    "price-prediction",
+    "spam-filter",
+    "customer-segmentation",
+    "notebook-to-service",
+    "ask-the-guide",
+)
 
 
 class Reference:
@@ -364,13 +370,16 @@ class Tool(Record):
 
     id: Slug = Field(description="Unique id.")
     name: Text = Field(description="Display name.")
-    category: Literal["modelling", "data", "serving", "orchestration", "tracking", "monitoring", "cloud"] = (
-        Field(description="Which tools page lists it.")
-    )
+    category: Literal[
+        "modelling", "data", "serving", "orchestration", "tracking", "monitoring", "cloud", "llm"
+    ] = Field(description="Which tools page lists it.")
     when_to_use: Text = Field(description="When it is the right choice.")
     learning_curve: Literal["low", "medium", "high"] = Field(description="Effort for a backend engineer.")
     backend_analogue: Text = Field(description="The backend tool or idea it resembles.")
     url: Url = Field(description="Project homepage.")
+    example: Page | None = Field(
+        default=None, description="Page where a snippet or notebook of this site runs the tool."
+    )
 
 
 class Concept(Record):
@@ -449,7 +458,17 @@ class Practice(Record):
     snippet: SnippetRef | None = Field(default=None, description="Runnable snippet showing it.")
 
 
-QUESTION_TOPICS = ("coding", "ml-fundamentals", "evaluation", "ml-system-design", "production", "behavioural")
+QUESTION_TOPICS = (
+    "coding",
+    "ml-fundamentals",
+    "evaluation",
+    "deep-learning",
+    "llm-applications",
+    "data-engineering",
+    "ml-system-design",
+    "production",
+    "behavioural",
+)
 
 
 class Question(Record):
@@ -490,6 +509,91 @@ class Resource(Record):
     level: Literal["beginner", "intermediate", "advanced"] = Field(description="Level it assumes.")
     url: Url = Field(description="Address.")
     note: Text = Field(description="What it is good for, and its limits.")
+
+
+Count = Annotated[int, Field(gt=0)]
+
+
+class LLMModel(Record):
+    """The architecture of an open-weights language model, as its published config.json states it."""
+
+    id: Slug = Field(description="Unique id, e.g. llama-3-1-8b.")
+    name: Text = Field(description="Display name, e.g. 'Llama 3.1 8B'.")
+    repo: Text = Field(
+        description="Hugging Face repository of the official weights, e.g. meta-llama/Llama-3.1-8B."
+    )
+    config_url: Url = Field(description="Address of the official config.json the values come from.")
+    read_in: Url | None = Field(
+        default=None,
+        description=(
+            "Where the values were actually read, when not at config_url (a copy of the config that "
+            "names the official repository as its origin). Empty when read at config_url."
+        ),
+    )
+    verification: Verification = Field(
+        description="primary when read at config_url; secondary when read only in a copy (read_in)."
+    )
+    layers: Count = Field(description="num_hidden_layers: transformer blocks.")
+    attention_heads: Count = Field(description="num_attention_heads: query heads per layer.")
+    kv_heads: Count = Field(
+        description="num_key_value_heads: key/value heads per layer (fewer than attention_heads = grouped-query attention)."
+    )
+    head_dim: Count = Field(
+        description="Size of one attention head (hidden_size / attention_heads unless the config says)."
+    )
+    hidden_size: Count = Field(description="hidden_size: width of the residual stream.")
+    intermediate_size: Count = Field(description="intermediate_size: width of the feed-forward layer.")
+    vocab_size: Count = Field(description="vocab_size: tokens in the vocabulary.")
+    max_context: Count = Field(
+        description="max_position_embeddings: longest context the config allows, in tokens."
+    )
+    tied_embeddings: bool = Field(
+        description="tie_word_embeddings: input and output embeddings share weights."
+    )
+    source: SourceId = Field(description="Source id of the official config.")
+    note: str = Field(default="", description="Caveats, e.g. what the architecture arithmetic leaves out.")
+
+    @model_validator(mode="after")
+    def check_heads(self) -> LLMModel:
+        if self.kv_heads > self.attention_heads or self.attention_heads % self.kv_heads:
+            raise ValueError(
+                f"kv_heads {self.kv_heads} must divide attention_heads {self.attention_heads} — "
+                "copy num_key_value_heads and num_attention_heads from the config again"
+            )
+        if self.verification == "primary" and self.read_in:
+            raise ValueError(
+                "verification is primary but read_in names a copy — use secondary, or read the "
+                "values at config_url and clear read_in"
+            )
+        if self.verification == "secondary" and not self.read_in:
+            raise ValueError(
+                "verification is secondary but read_in is empty — say where the values were read"
+            )
+        return self
+
+
+class LLMPrice(Record):
+    """A provider's list price for one model, per million tokens; prices change, so each row is dated."""
+
+    id: Slug = Field(description="Unique id.")
+    provider: Text = Field(description="Who sells the tokens at this price.")
+    model: Text = Field(description="Model id as the provider names it.")
+    input_per_million: Amount = Field(description="Price of one million input (prompt) tokens.")
+    output_per_million: Amount = Field(description="Price of one million output (completion) tokens.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD.")
+    source: SourceId = Field(description="Source id of the page the price was read on.")
+    read_on: date = Field(description="Date (YYYY-MM-DD) the price was read.")
+    verification: Verification = Field(description="How well the price is verified.")
+    note: str = Field(default="", description="What the price covers; what it leaves out.")
+
+    @model_validator(mode="after")
+    def check_prices(self) -> LLMPrice:
+        if self.output_per_million < self.input_per_million:
+            raise ValueError(
+                f"output_per_million {self.output_per_million:g} is below input_per_million "
+                f"{self.input_per_million:g} — the columns are probably swapped"
+            )
+        return self
 
 
 @dataclass(frozen=True)
@@ -544,5 +648,15 @@ DATASETS: dict[str, Dataset] = {
         Dataset("questions", "questions.yaml", Question, "id", "Interview questions with answer outlines."),
         Dataset("glossary", "glossary.yaml", GlossaryEntry, "term", "Terms and abbreviations."),
         Dataset("resources", "resources.yaml", Resource, "id", "Courses, books, communities and sites."),
+        Dataset(
+            "llm_models",
+            "llm_models.yaml",
+            LLMModel,
+            "id",
+            "Open-weights model architectures from their published config.json files.",
+        ),
+        Dataset(
+            "llm_prices", "llm_prices.yaml", LLMPrice, "id", "Dated per-token list prices of hosted models."
+        ),
     )
 }

@@ -27,6 +27,7 @@ from scripts.pipeline.knowledge_base.formatting import (
     escape,
     is_stale,
     market_value,
+    money,
     page_title,
     pay_amount,
     pay_measure,
@@ -319,18 +320,65 @@ def trends_evidence(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) ->
     return Table(_frame(rows, columns), sources=sources, years=years)
 
 
+def llm_models(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
+    rows = [
+        {
+            "Model": escape(m.name),
+            "Layers": str(m.layers),
+            "Query heads": str(m.attention_heads),
+            "Key/value heads": str(m.kv_heads),
+            "Head size": str(m.head_dim),
+            "Hidden size": f"{m.hidden_size:,}",
+            "Max context (tokens)": f"{m.max_context:,}",
+            "Config": f"[config.json]({m.config_url})"
+            + (f" (read in [a copy]({m.read_in}))" if m.read_in else ""),
+            "Source": link.source(kb, m.source),
+            "Status": status(m.verification),
+        }
+        for m in kb.items("llm_models")
+    ]
+    columns = list(rows[0]) if rows else ["Model"]
+    legend = "Fields of each model's published config.json; fewer key/value heads than query heads means grouped-query attention"
+    return Table(_frame(rows, columns), legend=legend)
+
+
+def llm_prices(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
+    rows = [
+        {
+            "Provider": escape(p.provider),
+            "Model": f"`{p.model}`",
+            "Input, per million tokens": money(p.input_per_million, p.currency),
+            "Output, per million tokens": money(p.output_per_million, p.currency),
+            "Read on": p.read_on.isoformat(),
+            "Source": link.source(kb, p.source),
+            "Status": status(p.verification),
+            "Note": escape(p.note),
+        }
+        for p in kb.items("llm_prices")
+    ]
+    columns = list(rows[0]) if rows else ["Provider"]
+    legend = "List prices on the day they were read: example inputs for cost arithmetic, not quotes"
+    return Table(_frame(rows, columns), legend=legend)
+
+
 def tools(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
+    listed = [t for t in kb.items("tools") if t.category == args["category"]]
     rows = [
         {
             "Tool": f"[{escape(t.name)}]({t.url})",
             "Use it when": escape(t.when_to_use),
             "Learning curve": t.learning_curve,
             "Backend analogue": escape(t.backend_analogue),
+            "Runs on": f"[{escape(page_title(kb.docs_dir, t.example))}]({link.to(t.example)})"
+            if t.example
+            else "",
         }
-        for t in kb.items("tools")
-        if t.category == args["category"]
+        for t in listed
     ]
-    return Table(_frame(rows, ["Tool", "Use it when", "Learning curve", "Backend analogue"]))
+    columns = ["Tool", "Use it when", "Learning curve", "Backend analogue"]
+    # The column appears once any tool on the page has an example this site runs.
+    columns += ["Runs on"] if any(t.example for t in listed) else []
+    return Table(_frame(rows, columns))
 
 
 def concept_map(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
@@ -404,23 +452,52 @@ def practices_checklist(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]
 
 
 def questions(kb: KnowledgeBase, link: Linker, args: Mapping[str, str]) -> Table:
+    """The question bank, easiest first within the data's order.
+
+    The question cell carries the row's topic and difficulty as data attributes, for the
+    filter on docs/interviews/question-bank.md (question-bank.js hides and shows rows; with
+    JavaScript off every row shows). The outline sits in a closed <details> as the last
+    column, so 160 outlines cost the first screen little and print can drop the column;
+    the site search indexes the questions but not the outlines (Material's
+    data-search-exclude), so a search for a topic lands on the page that teaches it.
+    """
+    labels = {
+        "coding": "Coding",
+        "ml-fundamentals": "ML fundamentals",
+        "evaluation": "Evaluation and statistics",
+        "deep-learning": "Deep learning",
+        "llm-applications": "LLM applications",
+        "data-engineering": "Data engineering",
+        "ml-system-design": "ML system design",
+        "production": "Production and MLOps",
+        "behavioural": "Behavioural",
+    }
+    order = {"easy": 0, "medium": 1, "hard": 2}
+    chosen = [q for q in kb.items("questions") if "topic" not in args or q.topic == args["topic"]]
     rows = []
-    for q in kb.items("questions"):
-        if "topic" in args and q.topic != args["topic"]:
-            continue
-        row = {} if "topic" in args else {"Topic": q.topic}
+    for q in sorted(chosen, key=lambda q: order[q.difficulty]):
+        label = labels.get(q.topic, q.topic)
+        question = (
+            f'<span class="qb-question" id="q-{q.id}" data-topic="{q.topic}" '
+            f'data-topic-label="{label}" data-difficulty="{q.difficulty}">{escape(q.question)}</span>'
+        )
+        points = "".join(f"<li>{escape(point)}</li>" for point in q.answer_outline)
+        row = {} if "topic" in args else {"Topic": label}
         row |= {
-            "Question": escape(q.question),
+            "Question": question,
             "Difficulty": q.difficulty,
-            "What a good answer covers": "<br>".join(f"• {escape(point)}" for point in q.answer_outline),
             "Study": f"[{escape(page_title(kb.docs_dir, q.related_page))}]({link.to(q.related_page)})",
+            "What a good answer covers": (
+                f'<details class="qb-outline" data-search-exclude><summary>Answer outline</summary>'
+                f"<ul>{points}</ul></details>"
+            ),
         }
         rows.append(row)
     columns = ([] if "topic" in args else ["Topic"]) + [
         "Question",
         "Difficulty",
-        "What a good answer covers",
         "Study",
+        "What a good answer covers",
     ]
     return Table(_frame(rows, columns))
 
@@ -661,6 +738,8 @@ TABLES: dict[str, TableSpec] = {
     "demand-figures": TableSpec(demand_figures, {"verification": _verifications}, lists=("verification",)),
     "trends-evidence": TableSpec(trends_evidence),
     "tools": TableSpec(tools, {"category": _values(_models["tools"], "category")}, required=("category",)),
+    "llm-models": TableSpec(llm_models),
+    "llm-prices": TableSpec(llm_prices),
     "concept-map": TableSpec(concept_map),
     "comparison": TableSpec(comparison, {"id": lambda kb: tuple(kb.by_key("comparisons"))}, required=("id",)),
     "challenges-mitigations": TableSpec(challenges_mitigations),
@@ -686,6 +765,8 @@ TABLE_DATASETS: dict[str, tuple[str, ...]] = {
     "demand-figures": ("market", "sources"),
     "trends-evidence": ("trends", "market", "salaries", "sources"),
     "tools": ("tools",),
+    "llm-models": ("llm_models", "sources"),
+    "llm-prices": ("llm_prices", "sources"),
     "concept-map": ("concepts",),
     "comparison": ("comparisons",),
     "challenges-mitigations": ("challenges", "practices"),

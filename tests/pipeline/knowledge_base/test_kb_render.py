@@ -45,6 +45,8 @@ CASES = [
     ("demand-figures", {}),
     ("trends-evidence", {}),
     ("tools", {"category": "serving"}),
+    ("llm-models", {}),
+    ("llm-prices", {}),
     ("concept-map", {}),
     ("challenges-mitigations", {}),
     ("practices-checklist", {}),

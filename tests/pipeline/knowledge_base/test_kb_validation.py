@@ -41,6 +41,8 @@ def test_valid_fixture_loads():
         "questions": 2,
         "glossary": 3,
         "resources": 2,
+        "llm_models": 1,
+        "llm_prices": 1,
     }
     assert loaded.line("salaries", "vendor-hybrid-range") == 5
     assert loaded.line("skills", "supervised") == 22
@@ -58,7 +60,7 @@ def test_unknown_yaml_field(kb):
     line = kb.line_of("tools.yaml", "colour")
     assert kb.problems() == [
         f"data/tools.yaml line {line} (fastapi): unknown field 'colour' — remove it or fix the spelling "
-        "(fields: id, name, category, when_to_use, learning_curve, backend_analogue, url)"
+        "(fields: id, name, category, when_to_use, learning_curve, backend_analogue, url, example)"
     ]
 
 

@@ -1,0 +1,221 @@
+# /// snippet
+# ///
+"""A tool-calling loop with the guard rails a backend would put around any caller it
+does not control: a step limit, a per-tool timeout, an allow-list, a human-approval gate
+for side effects, idempotency keys, and a refusal path.
+
+The model is a ScriptedModel replaying recorded tool calls in the chat-completions
+shape: it shows the loop's control flow, not what a real model would decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ToolTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from snippets.llm.chat_model import ChatModel, Message, ScriptedModel
+
+
+# --8<-- [start:tools]
+@dataclass(frozen=True)
+class Tool:
+    run: Callable[..., str]  # gets the model's arguments, and `cancel`, an Event
+    timeout_s: float
+    side_effect: bool  # True: needs a human's approval and an idempotency key
+
+
+LEDGER: dict[str, dict] = {}  # the payment system: refunds by idempotency key
+FLAKY = {"drop_next_response": False}  # simulates a reply lost on the way back
+
+
+def lookup_order(order_id: str, cancel: threading.Event) -> str:
+    return json.dumps({"order_id": order_id, "status": "delivered", "paid": 249.9})
+
+
+def shipping_status(order_id: str, cancel: threading.Event) -> str:
+    cancel.wait(2.0)  # the carrier's API hangs; we stop waiting when cancelled
+    return json.dumps({"order_id": order_id, "carrier": "unknown"})
+
+
+def issue_refund(order_id: str, amount: float, idempotency_key: str, **_: Any) -> str:
+    # The payment API deduplicates on the key, as Stripe-style APIs do.
+    if idempotency_key not in LEDGER:
+        LEDGER[idempotency_key] = {"order_id": order_id, "amount": amount}
+    if FLAKY["drop_next_response"]:
+        FLAKY["drop_next_response"] = False
+        raise ConnectionError("response lost after the refund was applied")
+    return json.dumps({"refunded": amount, "order_id": order_id})
+
+
+TOOLS = {
+    "lookup_order": Tool(lookup_order, timeout_s=0.5, side_effect=False),
+    "shipping_status": Tool(shipping_status, timeout_s=0.2, side_effect=False),
+    "issue_refund": Tool(issue_refund, timeout_s=2.0, side_effect=True),
+}
+# Each task gets the tools it needs and no more: least privilege, per task.
+ALLOWED = {"support-triage": {"lookup_order", "shipping_status", "issue_refund"}}
+# --8<-- [end:tools]
+
+
+# --8<-- [start:loop]
+@dataclass
+class Run:
+    ended: str  # answered | step limit | refused | awaiting approval
+    answer: str = ""
+    steps: int = 0
+    timeouts: int = 0
+    pending: dict | None = None  # the side effect waiting for a human
+    log: list[str] = field(default_factory=list)
+
+
+def idempotency_key(conversation: str, name: str, args: dict) -> str:
+    # Made by the loop from what the call does, never by the model: the same
+    # refund asked twice in one conversation gets the same key.
+    canonical = json.dumps([conversation, name, args], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def call_with_timeout(tool: Tool, args: dict) -> str:
+    cancel = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(tool.run, cancel=cancel, **args)
+    try:
+        return future.result(timeout=tool.timeout_s)
+    finally:
+        cancel.set()  # tell a slow tool to stop; a thread cannot be killed
+        pool.shutdown(wait=False)
+
+
+def run_agent(
+    model: ChatModel,
+    task: str,
+    question: str,
+    *,
+    conversation: str,
+    max_steps: int = 4,
+    approved: bool = False,
+) -> Run:
+    messages: list[Message] = [
+        {"role": "system", "content": f"You handle {task} requests."},
+        {"role": "user", "content": question},
+    ]
+    run = Run(ended="step limit")
+    for step in range(1, max_steps + 1):
+        run.steps = step
+        reply = model.complete(messages, temperature=0, tools=sorted(ALLOWED[task]))
+        if not reply.tool_calls:
+            run.ended, run.answer = "answered", reply.text
+            return run
+        messages.append(
+            {"role": "assistant", "content": reply.text, "tool_calls": reply.tool_calls}
+        )
+        for call in reply.tool_calls:
+            name = call["function"]["name"]
+            args = json.loads(call["function"]["arguments"])
+            if name not in ALLOWED[task]:  # not this task's tool: stop, do not argue
+                run.log.append(f"refused {name}")
+                run.ended = "refused"
+                run.answer = "Sorry, I can't do that here. A person will follow up."
+                return run
+            tool = TOOLS[name]
+            if tool.side_effect:
+                args["idempotency_key"] = idempotency_key(conversation, name, args)
+                if not approved:  # park it: a human decides, the loop ends
+                    run.ended = "awaiting approval"
+                    run.pending = {"tool": name, "args": args}
+                    run.log.append(f"parked {name} for approval")
+                    return run
+            try:
+                result = call_with_timeout(tool, args)
+                run.log.append(f"ran {name}")
+            except ToolTimeout:
+                run.timeouts += 1
+                result = json.dumps({"error": f"{name} timed out"})
+                run.log.append(f"{name} timed out after {tool.timeout_s} s")
+            messages.append(
+                {"role": "tool", "tool_call_id": call["id"], "content": result}
+            )
+    return run  # max_steps model calls and still no answer
+
+
+# --8<-- [end:loop]
+
+
+# --8<-- [start:endings]
+def tool_call(call_id: str, name: str, **args: Any) -> dict:
+    """An assistant message asking for one tool, exactly as the API returns it."""
+    arguments = json.dumps(args)  # a JSON object serialised as a string
+    function = {"name": name, "arguments": arguments}
+    return {"tool_calls": [{"id": call_id, "type": "function", "function": function}]}
+
+
+order = {"order_id": "ORD-000042"}
+scenarios = {
+    "answers": [tool_call("c1", "lookup_order", **order), "It was delivered."],
+    "tool hangs": [
+        tool_call("c1", "shipping_status", **order),
+        "I can't reach the carrier right now; I'll check again within the hour.",
+    ],
+    "loops": [tool_call(f"c{i}", "lookup_order", **order) for i in range(1, 9)],
+    "oversteps": [tool_call("c1", "delete_account", user="sam")],
+    "refunds": [tool_call("c1", "issue_refund", amount=249.9, **order)],
+}
+runs = {}
+print("scenario    how the loop ended  what the loop did")
+for name, script in scenarios.items():
+    model = ScriptedModel(script)
+    runs[name] = run_agent(
+        model, "support-triage", "Where is my order?", conversation="conv-7"
+    )
+    run = runs[name]
+    tools = ", ".join(f"{e} x{n}" if n > 1 else e for e, n in Counter(run.log).items())
+    print(f"{name:<11} {run.ended:<18} {run.steps} model call(s): {tools}")
+
+# What the page says of this output, checked on every build:
+assert runs["answers"].ended == "answered" and runs["answers"].steps == 2
+assert runs["tool hangs"].ended == "answered" and runs["tool hangs"].timeouts == 1
+assert runs["loops"].ended == "step limit" and runs["loops"].steps == 4
+assert runs["oversteps"].ended == "refused" and runs["oversteps"].steps == 1
+assert runs["refunds"].ended == "awaiting approval" and not LEDGER  # nothing moved
+# --8<-- [end:endings]
+
+
+# --8<-- [start:approval]
+def execute_approved(pending: dict, *, fresh_key_per_attempt: bool = False) -> int:
+    """Run a side effect a person approved, retrying a lost reply up to 3 times.
+    Returns how many refunds the payment system holds for it afterwards."""
+    tool, args = TOOLS[pending["tool"]], dict(pending["args"])
+    before = len(LEDGER)
+    for attempt in (1, 2, 3):
+        if fresh_key_per_attempt:  # what a retry that rebuilds the request does
+            args["idempotency_key"] = f"{pending['args']['idempotency_key']}-{attempt}"
+        try:
+            print(f"  attempt {attempt}: {call_with_timeout(tool, args)}")
+            break
+        except ConnectionError as exc:
+            print(f"  attempt {attempt}: {exc}; retrying")
+    return len(LEDGER) - before
+
+
+pending = runs["refunds"].pending
+print("parked for approval:", pending)
+print("a person approves; the reply to the first attempt is lost:")
+FLAKY["drop_next_response"] = True
+with_key = execute_approved(pending)
+print(f"refunds applied, one key for every attempt: {with_key}")
+print("the same, but each retry builds a new key:")
+FLAKY["drop_next_response"] = True
+without_key = execute_approved(pending, fresh_key_per_attempt=True)
+print(f"refunds applied, a new key per attempt: {without_key}")
+
+# What the page says of this output, checked on every build:
+assert with_key == 1  # the retry was deduplicated
+assert without_key == 2  # the customer was refunded twice
+# --8<-- [end:approval]

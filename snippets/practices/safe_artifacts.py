@@ -1,0 +1,173 @@
+# /// snippet
+# timeout = 30
+# ///
+"""Unpickling runs code; skops loads only reviewed types; an HMAC proves who wrote the file."""
+
+import hashlib
+import hmac
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+workdir = tempfile.TemporaryDirectory()
+store = Path(workdir.name)  # stands in for the artefact bucket
+
+# --8<-- [start:pickle-runs-code]
+marker = store / "code-ran-during-load.txt"
+
+
+class Payload:
+    # pickle asks an object how to rebuild itself; the answer is "call this function with
+    # these arguments", and the loader obeys. A real payload would name os.system; this
+    # one names Path.write_text, so all it does is leave a note.
+    def __reduce__(self):
+        return (Path.write_text, (marker, "code ran inside joblib.load"))
+
+
+joblib.dump({"model": "looks like a model", "extra": Payload()}, store / "model.joblib")
+print("note exists before load:", marker.exists())
+loaded = joblib.load(store / "model.joblib")
+print("note exists after load: ", marker.exists(), "-", marker.read_text())
+
+# What the page says of this output, checked on every build:
+assert marker.read_text() == "code ran inside joblib.load"  # loading alone ran it
+marker.unlink()
+# --8<-- [end:pickle-runs-code]
+
+
+# --8<-- [start:skops-audit]
+rng = np.random.default_rng(5)
+n = 1_000
+X = pd.DataFrame(
+    {
+        "income": rng.lognormal(11.0, 0.4, n).round(0),
+        "loan_amount": rng.uniform(2_000, 60_000, n).round(0),
+        "home_ownership": rng.choice(["rent", "own", "mortgage"], n),
+    }
+)
+y = (np.log(X["income"] / X["loan_amount"]) + rng.normal(0, 0.5, n) > 1.2).astype(int)
+
+
+def loan_pipeline(estimator) -> Pipeline:
+    prep = ColumnTransformer(
+        [
+            ("num", StandardScaler(), ["income", "loan_amount"]),
+            ("cat", OneHotEncoder(handle_unknown="ignore"), ["home_ownership"]),
+        ]
+    )
+    return Pipeline([("prep", prep), ("model", estimator)]).fit(X, y)
+
+
+model = loan_pipeline(HistGradientBoostingClassifier(max_iter=30, random_state=0))
+sio.dump(model, store / "model.skops")
+
+# 1. The payload again, this time in skops' format: the loader refuses it.
+sio.dump({"extra": Payload()}, store / "payload.skops")
+try:
+    sio.load(store / "payload.skops")
+    payload_refusal = ""
+except sio.exceptions.UntrustedTypesFoundException as refused:
+    payload_refusal = str(refused)
+    print("payload.skops:", payload_refusal)
+
+# 2. The real model: list the types skops does not trust by default, before loading.
+unknown = sio.get_untrusted_types(file=store / "model.skops")
+print("model.skops needs review for:", unknown)
+
+# 3. A reviewer checks each name (here: scikit-learn's own tree predictor) and commits
+#    the list to the repository, next to the code that loads the model.
+REVIEWED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+served = sio.load(store / "model.skops", trusted=REVIEWED_TYPES)
+same = np.array_equal(served.predict_proba(X), model.predict_proba(X))
+print("loaded with the reviewed list; same predictions as before saving:", same)
+
+# What the page says of this output, checked on every build:
+assert "Payload" in payload_refusal  # refused, naming the type
+assert not marker.exists()  # skops never called Path.write_text
+assert unknown == REVIEWED_TYPES and same
+# --8<-- [end:skops-audit]
+
+
+# --8<-- [start:signed-and-audited]
+# The key lives in the secrets store: CI (which signs) and the serving process (which
+# verifies) receive it in their environment. It is never written next to the artefact.
+os.environ["MODEL_SIGNING_KEY"] = secrets.token_hex(32)
+
+
+def signing_key() -> bytes:
+    hex_key = os.environ.get("MODEL_SIGNING_KEY", "")
+    if len(hex_key) < 64:
+        raise RuntimeError("MODEL_SIGNING_KEY must hold 32 random bytes as hex")
+    return bytes.fromhex(hex_key)
+
+
+def sign(path: Path) -> None:  # runs in CI, after the evaluation gate passed
+    tag = hmac.new(signing_key(), path.read_bytes(), hashlib.sha256).hexdigest()
+    path.with_name(path.name + ".hmac").write_text(tag + "\n")
+
+
+class ArtifactError(Exception):
+    pass
+
+
+def load_model(path: Path, trusted: list[str]):
+    """Verify who wrote the bytes, then which types they hold, and only then load."""
+    blob = path.read_bytes()  # read once: check and load the same bytes
+    tag_file = path.with_name(path.name + ".hmac")
+    tag = tag_file.read_text().strip() if tag_file.exists() else ""
+    expected = hmac.new(signing_key(), blob, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, tag):
+        raise ArtifactError(f"{path.name}: HMAC does not match, not signed by CI")
+    unreviewed = sorted(set(sio.get_untrusted_types(data=blob)) - set(trusted))
+    if unreviewed:
+        raise ArtifactError(f"{path.name}: types nobody reviewed: {unreviewed}")
+    return sio.loads(blob, trusted=trusted)
+
+
+sign(store / "model.skops")
+served = load_model(store / "model.skops", REVIEWED_TYPES)
+print("signed, audited, loaded:", type(served).__name__)
+
+# What the page says of this output, checked on every build:
+assert np.array_equal(served.predict_proba(X), model.predict_proba(X))
+# --8<-- [end:signed-and-audited]
+
+
+# --8<-- [start:what-skops-misses]
+# Someone with write access to the bucket swaps in a model of their own: a perfectly
+# ordinary scikit-learn pipeline that approves more loans. Every type in it is one skops
+# trusts by default, so skops alone loads it without a word.
+swapped = loan_pipeline(LogisticRegression(class_weight={0: 1, 1: 5}))
+sio.dump(swapped, store / "model.skops")  # same name, old .hmac left in place
+print(
+    "types to review in the swapped file:",
+    sio.get_untrusted_types(file=store / "model.skops"),
+)
+rate = sio.load(store / "model.skops").predict(X).mean()
+print(
+    f"skops.io.load accepts it; approval rate {rate:.2f} vs {model.predict(X).mean():.2f}"
+)
+try:
+    load_model(store / "model.skops", REVIEWED_TYPES)
+    refusal = ""
+except ArtifactError as refused:
+    refusal = str(refused)
+    print("load_model:", refusal)
+
+# What the page says of this output, checked on every build:
+assert sio.get_untrusted_types(file=store / "model.skops") == []
+assert rate > 1.5 * model.predict(X).mean()  # "far more loans" approved
+assert "HMAC does not match" in refusal  # only the keyed hash caught the swap
+workdir.cleanup()
+# --8<-- [end:what-skops-misses]

@@ -1,0 +1,153 @@
+# /// snippet
+# timeout = 30
+# ///
+"""The serving app the Dockerfile next to this file packages: verify, load, serve.
+
+In the container: `uvicorn app:app`, with MODEL_PATH pointing at a mounted, signed .skops
+file and MODEL_SIGNING_KEY injected by the platform's secrets store, never baked in.
+"""
+
+import hashlib
+import hmac
+import os
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import skops.io as sio
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+# --8<-- [start:app]
+# Types a reviewer approved for this model family (see safe_artifacts.py), in the repo.
+TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+state: dict = {}
+
+
+def load_verified(path: Path, key_hex: str):
+    blob = path.read_bytes()
+    tag = Path(f"{path}.hmac").read_text().strip()
+    expected = hmac.new(bytes.fromhex(key_hex), blob, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, tag):
+        raise RuntimeError(f"{path}: HMAC mismatch, refusing to load")
+    unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
+    if unreviewed:
+        raise RuntimeError(f"{path}: unreviewed types {sorted(unreviewed)}")
+    return sio.loads(blob, trusted=TRUSTED_TYPES)
+
+
+def load_model() -> None:
+    try:
+        path = Path(os.environ.get("MODEL_PATH", "/models/model.skops"))
+        state["model"] = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
+        state["version"] = path.name
+    except Exception as error:  # stay alive and unready: the orchestrator sees why
+        state["error"] = f"{type(error).__name__}: {error}"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    threading.Thread(target=load_model, name="model-loader", daemon=True).start()
+    yield
+    state.clear()
+
+
+app = FastAPI(title="loan-approval", lifespan=lifespan)
+
+
+class LoanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    income: float = Field(ge=0, le=10_000_000)
+    loan_amount: float = Field(gt=0, le=1_000_000)
+    home_ownership: Literal["rent", "own", "mortgage"]
+
+
+@app.get("/livez")
+def livez():
+    return {"status": "alive"}
+
+
+@app.get("/readyz")  # what the Dockerfile's HEALTHCHECK and a readiness probe call
+def readyz():
+    if "model" not in state:
+        body = {"status": "failed" if "error" in state else "loading"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+    return {"status": "ready", "model_version": state["version"]}
+
+
+@app.post("/predict")
+def predict(request: LoanRequest):
+    if "model" not in state:
+        raise HTTPException(503, "model not loaded", headers={"Retry-After": "1"})
+    frame = pd.DataFrame([request.model_dump()])
+    probability = float(state["model"].predict_proba(frame)[0, 1])
+    return {"probability": round(probability, 4), "model_version": state["version"]}
+
+
+# --8<-- [end:app]
+
+
+# --8<-- [start:smoke-test]
+# What `docker run` does, in-process: a signed model in a "mounted" folder, the key in
+# the environment, then the probes the HEALTHCHECK would send.
+if __name__ == "__main__":
+    import secrets
+    import tempfile
+    import time
+    import warnings
+
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Using `httpx` with `starlette.testclient`"
+        )
+        from fastapi.testclient import TestClient
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(
+        {
+            "income": rng.lognormal(11.0, 0.4, 800).round(0),
+            "loan_amount": rng.uniform(2_000, 60_000, 800).round(0),
+            "home_ownership": rng.choice(["rent", "own", "mortgage"], 800),
+        }
+    )
+    noise = rng.normal(0, 0.7, 800)
+    y = (np.log(X["income"] / X["loan_amount"]) + noise > 1.0).astype(int)
+    prep = ColumnTransformer(
+        [("cat", OneHotEncoder(), ["home_ownership"])], remainder="passthrough"
+    )
+    model = Pipeline([("prep", prep), ("model", HistGradientBoostingClassifier())])
+    model.fit(X, y)
+
+    with tempfile.TemporaryDirectory() as models:
+        key = secrets.token_hex(32)
+        path = Path(models) / "loan-approval-1.5.0.skops"
+        sio.dump(model, path)
+        tag = hmac.new(
+            bytes.fromhex(key), path.read_bytes(), hashlib.sha256
+        ).hexdigest()
+        Path(f"{path}.hmac").write_text(tag + "\n")
+        os.environ.update(MODEL_PATH=str(path), MODEL_SIGNING_KEY=key)
+
+        with TestClient(app) as client:  # runs the lifespan, like the server's start
+            deadline = time.monotonic() + 10
+            while (ready := client.get("/readyz")).status_code != 200:
+                assert time.monotonic() < deadline, state.get("error", "never ready")
+                time.sleep(0.02)
+            print("readyz:", ready.status_code, ready.json())
+            body = {"income": 72_000, "loan_amount": 15_000, "home_ownership": "rent"}
+            answer = client.post("/predict", json=body)
+            print("predict:", answer.status_code, answer.json())
+
+    # What the page says of this output, checked on every build:
+    assert answer.status_code == 200
+    assert answer.json()["model_version"] == "loan-approval-1.5.0.skops"
+# --8<-- [end:smoke-test]
