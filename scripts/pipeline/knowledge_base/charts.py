@@ -29,7 +29,7 @@ from scripts.pipeline.knowledge_base.formatting import (
     status,
 )
 from scripts.pipeline.knowledge_base.load import KnowledgeBase
-from scripts.pipeline.knowledge_base.schema import VERIFICATION_LABELS
+from scripts.pipeline.knowledge_base.schema import SKILL_CATEGORIES, VERIFICATION_LABELS
 from scripts.pipeline.knowledge_base.tables import cited, footer
 
 if TYPE_CHECKING:
@@ -59,15 +59,6 @@ STYLE = {
     "figure.facecolor": "none",
     "axes.facecolor": "none",
     "savefig.transparent": True,
-}
-CATEGORY_LABELS = {
-    "programming": "Programming",
-    "math": "Mathematics",
-    "ml-concepts": "ML concepts",
-    "data": "Data",
-    "mlops-deployment": "MLOps and deployment",
-    "infrastructure-cloud": "Infrastructure and cloud",
-    "soft-skills": "Soft skills",
 }
 WEAK = ("uncertain", "not-found")
 
@@ -206,7 +197,7 @@ def skills_transfer(kb: KnowledgeBase) -> Chart:
     frame = kb.frame("skills")
     counts = (
         pd.crosstab(frame["category"], frame["transfers"])
-        .reindex(index=list(CATEGORY_LABELS), columns=["yes", "partly", "no"], fill_value=0)
+        .reindex(index=list(SKILL_CATEGORIES), columns=["yes", "partly", "no"], fill_value=0)
         .loc[lambda df: df.sum(axis=1) > 0]
     )
     fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(counts)))
@@ -226,14 +217,14 @@ def skills_transfer(kb: KnowledgeBase) -> Chart:
         note = f"  {row['yes']} carry over · {row['partly']} partly · {row['no']} new"
         ax.text(row.sum(), yi, note, va="center", fontsize=8)
     ax.set_xlim(0, counts.sum(axis=1).max() * 1.6)
-    ax.set_yticks(y, [CATEGORY_LABELS[c] for c in counts.index])
+    ax.set_yticks(y, [SKILL_CATEGORIES[c] for c in counts.index])
     ax.set_xlabel("Number of skills in this guide")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=8)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     fig.tight_layout()
     desc = "Stacked bars, one per skill area. " + " ".join(
-        f"{CATEGORY_LABELS[c]}: {row['yes']} carry over, {row['partly']} partly, {row['no']} new."
+        f"{SKILL_CATEGORIES[c]}: {row['yes']} carry over, {row['partly']} partly, {row['no']} new."
         for c, row in counts.iterrows()
     )
     return Chart(

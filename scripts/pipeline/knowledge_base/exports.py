@@ -13,6 +13,7 @@ from scripts.pipeline.knowledge_base.load import KnowledgeBase
 from scripts.pipeline.knowledge_base.schema import (
     DATASETS,
     REQUIRED_NEED_ROLES,
+    SKILL_CATEGORIES,
     VERIFICATION_LABELS,
     VERIFICATION_MEANINGS,
 )
@@ -95,13 +96,12 @@ def _json(data: object) -> bytes:
 
 def planner_settings(kb: KnowledgeBase) -> dict[str, Any]:
     """What the skill-gap planner (docs/assets/javascripts/) shares with Python, published once."""
-    from scripts.pipeline.knowledge_base.charts import CATEGORY_LABELS  # charts imports this module
 
     names = {role.id: role.name for role in kb.items("roles")}
     return {
         # The roles every skill states a need for (schema.Skill.need), so the ones a plan can target.
         "target_roles": [{"id": role, "name": names[role]} for role in REQUIRED_NEED_ROLES],
-        "categories": [{"id": key, "label": label} for key, label in CATEGORY_LABELS.items()],
+        "categories": [{"id": key, "label": label} for key, label in SKILL_CATEGORIES.items()],
         "start_depth": START_DEPTH,
     }
 

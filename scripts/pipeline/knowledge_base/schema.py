@@ -183,20 +183,24 @@ class Role(Record):
     page: Page = Field(description="Docs page for the role, relative to docs/.")
 
 
+# Skill families and the label every table, chart and the planner show for each.
+SKILL_CATEGORIES: dict[str, str] = {
+    "programming": "Programming",
+    "math": "Mathematics",
+    "ml-concepts": "ML concepts",
+    "data": "Data",
+    "mlops-deployment": "MLOps and deployment",
+    "infrastructure-cloud": "Infrastructure and cloud",
+    "soft-skills": "Soft skills",
+}
+
+
 class Skill(Record):
     """A skill, how much each role needs it, and whether backend work already taught it."""
 
     id: Slug = Field(description="Unique id.")
     name: Text = Field(description="Display name.")
-    category: Literal[
-        "programming",
-        "math",
-        "ml-concepts",
-        "data",
-        "mlops-deployment",
-        "infrastructure-cloud",
-        "soft-skills",
-    ] = Field(description="Skill family.")
+    category: Literal[tuple(SKILL_CATEGORIES)] = Field(description="Skill family.")  # type: ignore[valid-type]
     description: Text = Field(description="What the skill covers, in a sentence or two.")
     need: dict[RoleId, Annotated[int, Field(ge=0, le=3)]] = Field(
         description=(

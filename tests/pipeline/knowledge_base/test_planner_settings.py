@@ -9,7 +9,7 @@ from typing import get_args
 from kb_helpers import valid_kb
 
 from scripts.pipeline.knowledge_base import downloads, load
-from scripts.pipeline.knowledge_base.schema import REQUIRED_NEED_ROLES, Skill
+from scripts.pipeline.knowledge_base.schema import REQUIRED_NEED_ROLES, SKILL_CATEGORIES, Skill
 
 
 def published(kb) -> dict:
@@ -22,11 +22,11 @@ def test_target_roles_are_the_roles_every_skill_states_a_need_for_with_their_nam
     assert published(kb)["target_roles"] == [{"id": r, "name": names[r]} for r in REQUIRED_NEED_ROLES]
 
 
-def test_every_skill_category_the_schema_allows_has_a_label():
+def test_the_planner_gets_every_skill_category_the_schema_allows_with_its_label():
     labels = {c["id"]: c["label"] for c in published(load())["categories"]}
     allowed = get_args(Skill.model_fields["category"].annotation)
-    assert list(labels) == list(allowed), "category ids differ between schema.Skill and the published labels"
-    assert all(label.strip() for label in labels.values())
+    assert list(labels) == list(allowed) == list(SKILL_CATEGORIES)
+    assert labels == SKILL_CATEGORIES and all(label.strip() for label in labels.values())
 
 
 def test_every_transfers_value_has_a_start_depth_on_the_need_scale():
