@@ -21,6 +21,14 @@ SITE_FIXTURES = frozenset({"built_site", "site_dir", "site_url"})
 SLOW_TESTS = frozenset(
     {"test_snippet_runs_and_matches_what_the_page_shows", "test_notebook_executes_without_errors"}
 )
+# The longest tests of the built site (a crawl of every page; the query set typed into the
+# search box): first among the site tests, so the two workers finish together.
+SLOW_SITE_TESTS = frozenset(
+    {
+        "test_every_page_loads_without_errors_and_requests_nothing_from_another_host",
+        "test_search_box_lands_on_the_answer",
+    }
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -39,19 +47,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     nobody marks it by hand. Order (the same in every xdist worker): the slow fresh
     executions first, then the small fixture-site builds and the many short tests, all while
     the real site builds in the background (see ``SharedBuild``); the tests of the built site
-    come last, so no worker sits waiting for it while other work is left.
+    come last, so no worker sits waiting for it while other work is left, their longest first.
     """
     for item in items:
         if uses_site(item):
             item.add_marker(pytest.mark.site)
 
     def rank(item: pytest.Item) -> int:
-        if getattr(item, "originalname", "") in SLOW_TESTS:
+        name = getattr(item, "originalname", "")
+        if name in SLOW_TESTS:
             return 0
         if "fixture_site" in getattr(item, "fixturenames", ()):
             return 1  # a small site build each
         if item.get_closest_marker("site"):
-            return 3
+            return 3 if name in SLOW_SITE_TESTS else 4
         return 2
 
     items.sort(key=rank)  # stable: collection order within each rank
@@ -115,7 +124,9 @@ def shared_folder(config: pytest.Config) -> Path:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if os.environ.get("GUIDE_SITE_DIR") or not any(uses_site(item) for item in session.items):
+    if session.config.option.collectonly or os.environ.get("GUIDE_SITE_DIR"):
+        return
+    if not any(uses_site(item) for item in session.items):
         return
     session.config.stash[SHARED_BUILD] = shared = SharedBuild(shared_folder(session.config))
     shared.start()

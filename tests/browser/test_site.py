@@ -278,8 +278,7 @@ class Crawl:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (page, what)
 
 
-@pytest.fixture(scope="module")
-def crawl(browser, site_dir, site_url) -> Crawl:
+def crawl_site(browser, site_dir, site_url) -> Crawl:
     """Load every page of the built site (each index.html) in one context, recording requests."""
     result = Crawl(
         pages=sorted(p.parent.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html"))
@@ -312,8 +311,12 @@ def crawl(browser, site_dir, site_url) -> Crawl:
     return result
 
 
-def test_every_page_requests_nothing_from_another_host(crawl):
+def test_every_page_loads_without_errors_and_requests_nothing_from_another_host(browser, site_dir, site_url):
+    # One crawl for both properties: loading every page is the slowest step in the suite.
+    crawl = crawl_site(browser, site_dir, site_url)
     assert len(crawl.pages) >= 60, f"only {len(crawl.pages)} pages found to crawl"
+    visited = {page for page, url in crawl.requests if url.endswith((".html", "/"))}
+    assert len(visited) >= len(crawl.pages) * 0.9, "the crawl saw requests from too few pages"
     off_host = sorted(
         {
             (page, url)
@@ -321,11 +324,9 @@ def test_every_page_requests_nothing_from_another_host(crawl):
             if urlsplit(url).scheme not in NOT_NETWORK and urlsplit(url).hostname != OWN_HOST
         }
     )
-    assert off_host == [], "Requests to other hosts:\n" + "\n".join(f"  {p}: {u}" for p, u in off_host)
-    visited = {page for page, url in crawl.requests if url.endswith((".html", "/"))}
-    assert len(visited) >= len(crawl.pages) * 0.9, "the crawl saw requests from too few pages"
-
-
-def test_every_page_loads_without_errors(crawl):
     shown = "\n".join(f"  {page}: {what}" for page, what in crawl.problems[:40])
-    assert crawl.problems == [], f"{len(crawl.problems)} problem(s) while loading the pages:\n{shown}"
+    assert (off_host, crawl.problems) == ([], []), (
+        "Requests to other hosts:\n"
+        + "\n".join(f"  {p}: {u}" for p, u in off_host)
+        + f"\n{len(crawl.problems)} problem(s) while loading the pages:\n{shown}"
+    )
