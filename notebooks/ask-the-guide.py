@@ -289,18 +289,21 @@ print(f"  up: {(changed.after < changed.before).sum()}, "
 
 # %%
 # What the text says of this output, checked on every build:
-d5, verdict5 = results["recall@5"]
-assert verdict5.verdict == "tie"  # the interval includes zero: a tie
-assert abs(d5.estimate) < (d5.high - d5.low) / 2  # the estimate is small next to it
-assert results["MRR"][1].verdict == "tie"
-assert (changed.after > changed.before).sum() >= 5  # several answers moved down too
+for d, _verdict in results.values():
+    assert d.low <= 0.02  # the lower end: no gain, or one question's worth at most
+    assert d.high - d.low > 0.1  # wide: ten points of recall or MRR between the ends
+assert (changed.after < changed.before).sum() >= 5  # several answers moved up...
+assert (changed.after > changed.before).sum() >= 5  # ...and several moved down
 
 # %% [markdown]
-# The stemmer's effect is small next to its uncertainty: the paired interval on the
-# difference includes zero, **a tie**. It moved several answers down as well as up, because merging word forms makes some chunks match queries they
-# are not about. The helper's message says roughly how many questions would settle it
-# if the estimate held. That is the honest result: a set this small cannot tell this
-# change from luck, whichever way its estimate leans on a given build.
+# The stemmer moved many answers, several up and several down: merging word forms
+# makes some chunks match queries they are not about. Both intervals are wide, more
+# than ten points between their ends, and their lower ends sit at no gain or within one
+# question of it. So read the helper's verdict above for what it is: decided by a
+# question or two. The pages this notebook indexes change with every edit to the guide,
+# and on a corpus that moves, a verdict this close can flip between a tie and a gain
+# from one build to the next; the decision rule is fixed, the evidence is thin. That is
+# the honest result: a set this small cannot measure a change like this precisely.
 #
 # What a team would do next, in order:
 #
