@@ -33,6 +33,7 @@ PROJECTS = (
     "customer-segmentation",
     "notebook-to-service",
     "ask-the-guide",
+    "pipeline-you-own",
 )
 
 
