@@ -4,6 +4,7 @@
 """Exact and normalised-prompt caches on a skewed request log, with per-request cost."""
 
 import hashlib
+import json
 import unicodedata
 from collections import OrderedDict
 
@@ -118,17 +119,17 @@ assert total[large.model] > 10 * total[small.model]
 PROMPT_VERSION = "support-answer@7"  # bump it and every cached answer is a miss
 
 
-def exact_key(question: str, model: str) -> str:
+def exact_key(question: str, model: str, *, tenant: str) -> str:
     # Everything that changes the answer is in the key: model, prompt version,
-    # sampling settings, and the tenant if answers depend on the customer's data.
-    material = f"{model}|{PROMPT_VERSION}|temperature=0|tenant=acme|{question}"
+    # sampling settings, and the tenant (required: no default to forget).
+    material = json.dumps([model, PROMPT_VERSION, "temperature=0", tenant, question])
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def normalised_key(question: str, model: str) -> str:
+def normalised_key(question: str, model: str, *, tenant: str) -> str:
     text = unicodedata.normalize("NFKC", question).casefold()
     text = " ".join(text.replace(" ?", "?").split())  # collapse runs of whitespace
-    return exact_key(text, model)
+    return exact_key(text, model, tenant=tenant)
 
 
 class LRUCache:
@@ -152,7 +153,7 @@ results = {}
 for name, key_fn in (("exact", exact_key), ("normalised", normalised_key)):
     cache, hits, saved = LRUCache(capacity=200), 0, 0.0
     for question, _, out in log:
-        key = key_fn(question, small.model)
+        key = key_fn(question, small.model, tenant="acme")  # one tenant in this log
         if cache.get(key):
             hits += 1
             saved += cost(small, prompt_tokens(question), out)
@@ -166,7 +167,7 @@ ceiling = 1 - distinct / len(log)  # every repeat of an intent answered from cac
 print(f"ceiling if every repeat of an intent hit: {ceiling:.1%}")
 unbounded, seen = 0, set()
 for question, _, _ in log:
-    key = normalised_key(question, small.model)
+    key = normalised_key(question, small.model, tenant="acme")
     unbounded += key in seen
     seen.add(key)
 print(f"normalised, unlimited room:  hit rate {unbounded / len(log):5.1%}")

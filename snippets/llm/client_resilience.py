@@ -135,8 +135,17 @@ assert (streamed.prompt_tokens, streamed.completion_tokens) == (
 PRICES = {
     p["model"]: p for p in yaml.safe_load((ROOT / "data/llm_prices.yaml").read_text())
 }
-# In production the key comes from your secrets manager, never from the code or the logs.
-LOG_KEY = os.environ.get("LLM_LOG_HMAC_KEY", "demo-key-not-a-secret").encode()
+
+
+def log_key() -> bytes:
+    """The HMAC key for prompt digests, injected from your secrets manager."""
+    key = os.environ.get("LLM_LOG_HMAC_KEY")
+    if not key:  # a default key would make every digest guessable: refuse instead
+        raise RuntimeError(
+            "LLM_LOG_HMAC_KEY is not set: inject the log HMAC key from your secrets "
+            "manager before logging LLM calls"
+        )
+    return key.encode()
 
 
 def call_record(trace_id, prompt_version, messages, completion, client, cache_hit):
@@ -161,11 +170,12 @@ def call_record(trace_id, prompt_version, messages, completion, client, cache_hi
         "finish_reason": completion.finish_reason,
         "cache_hit": cache_hit,
         # a keyed digest ties a complaint to the exact prompt without storing it
-        "prompt_hmac": hmac.new(LOG_KEY, text, hashlib.sha256).hexdigest()[:16],
+        "prompt_hmac": hmac.new(log_key(), text, hashlib.sha256).hexdigest()[:16],
     }
 
 
 MODEL = "openai/gpt-4o-mini-2024-07-18"  # the stand-in echoes any model name
+os.environ["LLM_LOG_HMAC_KEY"] = "demo-key-not-a-secret"  # this page's run only
 with serve() as (base_url, server):
     client = OpenAIChatClient(base_url, model=MODEL, rng=random.Random(1))
     server.inject(Fault(status=429, retry_after="1"))

@@ -160,10 +160,14 @@ class OpenAIChatClient:
             return
         response.read()
         try:
-            message = response.json()["error"]["message"]
+            error = response.json()["error"]
+            message = error["message"]
         except (ValueError, KeyError, TypeError):
-            message = response.text[:200]
-        if response.status_code in RETRYABLE_STATUS:
+            error, message = {}, response.text[:200]
+        # OpenAI also answers 429 when the account is out of credit or over a spend
+        # limit (type "insufficient_quota"): no wait fixes that, so never retry it.
+        out_of_quota = "insufficient_quota" in (error.get("type"), error.get("code"))
+        if response.status_code in RETRYABLE_STATUS and not out_of_quota:
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             raise RetryableError(str(response.status_code), retry_after)
         # Any other 4xx is a bug in the request (bad key, bad field): retrying

@@ -137,6 +137,10 @@ tps1, cost1 = by[("llama-3-1-8b", 1)]
 tps32, cost32 = by[("llama-3-1-8b", 32)]
 assert 10 * tps1 < tps32 < 32 * tps1
 assert cost32 < cost1 / 10
+# Llama 2 7B, with four times the cache per token, gains much less from batching
+tps1_l2, _ = by[("llama-2-7b", 1)]
+tps_full_l2, _ = by[("llama-2-7b", min(32, int(room_l2)))]
+assert tps_full_l2 / tps1_l2 < (tps32 / tps1) / 2
 # the 70B model's bf16 weights alone exceed one GPU
 assert parameters(models["llama-3-1-70b"]) * 2 > GPU_MEMORY
 # --8<-- [end:throughput]

@@ -255,6 +255,11 @@ assert kept["confidence"][0] == 1 < kept["the"][0]  # a confident context keeps 
 assert kept["confidence"][1] <= 10  # "only a handful" at 0.75
 assert kept["confidence"][1] < kept["the"][1] / 5  # and few to reach 0.75
 assert min(kept["confidence"][2], kept["the"][2]) > 100  # 0.9: over a hundred each
+for prompt in ("confidence", "the"):  # at top_p=1 the tail outside 0.9 is kept
+    probs = trigram.next_word_probs(prompt.split())
+    tail = 1 - probs[nucleus(probs, 0.9) > 0].sum()
+    assert 0.09 < tail <= 0.1  # "close to a tenth" at every step
+    assert 1 - (1 - tail) ** 12 > 0.5  # a dozen tokens: a tail draw is likely
 # --8<-- [end:top-p]
 
 

@@ -82,6 +82,20 @@ def idempotency_key(conversation: str, name: str, args: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+RESERVED = {"cancel", "idempotency_key"}  # set by the loop, never by the model
+
+
+def parse_arguments(raw: str) -> dict | None:
+    """The model's arguments are untrusted input: a JSON object, minus reserved keys."""
+    try:
+        args = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(args, dict):
+        return None
+    return {k: v for k, v in args.items() if k not in RESERVED}
+
+
 def call_with_timeout(tool: Tool, args: dict) -> str:
     cancel = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1)
@@ -100,7 +114,6 @@ def run_agent(
     *,
     conversation: str,
     max_steps: int = 4,
-    approved: bool = False,
 ) -> Run:
     messages: list[Message] = [
         {"role": "system", "content": f"You handle {task} requests."},
@@ -118,20 +131,24 @@ def run_agent(
         )
         for call in reply.tool_calls:
             name = call["function"]["name"]
-            args = json.loads(call["function"]["arguments"])
             if name not in ALLOWED[task]:  # not this task's tool: stop, do not argue
                 run.log.append(f"refused {name}")
                 run.ended = "refused"
                 run.answer = "Sorry, I can't do that here. A person will follow up."
                 return run
-            tool = TOOLS[name]
-            if tool.side_effect:
+            tool, args = TOOLS[name], parse_arguments(call["function"]["arguments"])
+            if args is None:  # run nothing; tell the model what was wrong
+                result = json.dumps({"error": "arguments must be a JSON object"})
+                messages.append(
+                    {"role": "tool", "tool_call_id": call["id"], "content": result}
+                )
+                continue
+            if tool.side_effect:  # park it: a human approves this exact call
                 args["idempotency_key"] = idempotency_key(conversation, name, args)
-                if not approved:  # park it: a human decides, the loop ends
-                    run.ended = "awaiting approval"
-                    run.pending = {"tool": name, "args": args}
-                    run.log.append(f"parked {name} for approval")
-                    return run
+                run.ended = "awaiting approval"
+                run.pending = {"tool": name, "args": args}
+                run.log.append(f"parked {name} for approval")
+                return run
             try:
                 result = call_with_timeout(tool, args)
                 run.log.append(f"ran {name}")
