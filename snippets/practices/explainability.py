@@ -16,9 +16,9 @@ from sklearn.inspection import (
 from sklearn.model_selection import train_test_split
 
 # --8<-- [start:importance]
-# Flat prices (in thousands): floor area and rooms drive the price (and are strongly correlated, as
-# in real listings), distance to the centre lowers it, and "listing_id_digit" is
-# pure noise that a flexible model can still memorise.
+# Flat prices (in thousands): floor area and rooms drive the price (and are strongly
+# correlated, as in real listings), distance to the centre lowers it, and
+# "listing_id_digit" is pure noise that a flexible model can still memorise.
 rng = np.random.default_rng(7)
 n = 3_000
 area = rng.gamma(6.0, 12.0, n)  # square metres

@@ -200,9 +200,12 @@ def register(run_name: str, description: str) -> str:
     local = Path(
         mlflow.artifacts.download_artifacts(model_uri, dst_path=workdir / "ci")
     )
-    tag = hmac.new(
-        KEY, (local / "model.skops").read_bytes(), hashlib.sha256
-    ).hexdigest()
+    # Name and version are signed with the bytes: an older version's file and tag copied
+    # onto a newer version do not verify.
+    signed = (
+        f"{NAME}/{version.version}\n".encode() + (local / "model.skops").read_bytes()
+    )
+    tag = hmac.new(KEY, signed, hashlib.sha256).hexdigest()
     client.set_model_version_tag(NAME, version.version, "hmac_sha256", tag)
     client.update_model_version(NAME, version.version, description=description)
     return str(version.version)
@@ -215,7 +218,8 @@ def load_verified(version: str):
         f"models:/{NAME}/{version}", dst_path=workdir / "serving" / f"v{version}"
     )
     blob = (Path(local) / "model.skops").read_bytes()
-    expected = hmac.new(KEY, blob, hashlib.sha256).hexdigest()
+    signed = f"{NAME}/{version}\n".encode() + blob
+    expected = hmac.new(KEY, signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, mv.tags.get("hmac_sha256", "")):
         raise RuntimeError(f"{NAME} v{version}: signature mismatch, not loaded")
     unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)

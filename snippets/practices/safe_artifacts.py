@@ -112,8 +112,14 @@ def signing_key() -> bytes:
     return bytes.fromhex(hex_key)
 
 
+def signed_content(path: Path, blob: bytes) -> bytes:
+    # The name is signed with the bytes, so an older signed file renamed is refused too.
+    return path.name.encode() + b"\n" + blob
+
+
 def sign(path: Path) -> None:  # runs in CI, after the evaluation gate passed
-    tag = hmac.new(signing_key(), path.read_bytes(), hashlib.sha256).hexdigest()
+    signed = signed_content(path, path.read_bytes())
+    tag = hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
     path.with_name(path.name + ".hmac").write_text(tag + "\n")
 
 
@@ -126,7 +132,8 @@ def load_model(path: Path, trusted: list[str]):
     blob = path.read_bytes()  # read once: check and load the same bytes
     tag_file = path.with_name(path.name + ".hmac")
     tag = tag_file.read_text().strip() if tag_file.exists() else ""
-    expected = hmac.new(signing_key(), blob, hashlib.sha256).hexdigest()
+    signed = signed_content(path, blob)
+    expected = hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, tag):
         raise ArtifactError(f"{path.name}: HMAC does not match, not signed by CI")
     unreviewed = sorted(set(sio.get_untrusted_types(data=blob)) - set(trusted))

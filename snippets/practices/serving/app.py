@@ -30,7 +30,10 @@ state: dict = {}
 def load_verified(path: Path, key_hex: str):
     blob = path.read_bytes()
     tag = Path(f"{path}.hmac").read_text().strip()
-    expected = hmac.new(bytes.fromhex(key_hex), blob, hashlib.sha256).hexdigest()
+    # The file name (the version served) is signed with the bytes: an older signed model
+    # copied under a newer name does not verify.
+    signed = path.name.encode() + b"\n" + blob
+    expected = hmac.new(bytes.fromhex(key_hex), signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, tag):
         raise RuntimeError(f"{path}: HMAC mismatch, refusing to load")
     unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
@@ -131,9 +134,8 @@ if __name__ == "__main__":
         key = secrets.token_hex(32)
         path = Path(models) / "loan-approval-1.5.0.skops"
         sio.dump(model, path)
-        tag = hmac.new(
-            bytes.fromhex(key), path.read_bytes(), hashlib.sha256
-        ).hexdigest()
+        signed = path.name.encode() + b"\n" + path.read_bytes()
+        tag = hmac.new(bytes.fromhex(key), signed, hashlib.sha256).hexdigest()
         Path(f"{path}.hmac").write_text(tag + "\n")
         os.environ.update(MODEL_PATH=str(path), MODEL_SIGNING_KEY=key)
 
