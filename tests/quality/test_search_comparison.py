@@ -120,3 +120,102 @@ def test_pagefind_kinds_split_the_bundle_without_counting_pagefind_js_twice():
         "index chunks": 30,
         "fragments": 5,
     }
+
+
+# --- step 2: the variants' logic ------------------------------------------------------------
+
+
+def test_stop_words_are_read_from_the_themes_separator_in_mkdocs_yml():
+    words = sc.theme_stop_words()
+    assert {"vs", "versus", "the", "is", "how", "a", "for"} <= words
+    assert not {"model", "data", "ml", "drift", "salary"} & words
+
+
+def test_a_separator_without_a_stop_word_group_fails_loudly():
+    assert sc.stop_words_from_separator(r"[\s\-]+|\b(?:[Aa]|[Tt]he|[Vv]s)\b") == {"a", "the", "vs"}
+    with pytest.raises(ValueError, match="stop-word group"):
+        sc.stop_words_from_separator(r"[\s\-]+")
+
+
+def test_stop_words_are_dropped_from_the_query_unless_nothing_would_be_left():
+    words = frozenset({"vs", "is", "this", "for", "who", "how", "to"})
+    assert sc.strip_stop_words("ml engineer vs data scientist", words) == "ml engineer data scientist"
+    assert sc.strip_stop_words("Who is this guide for?", words) == "guide"
+    assert sc.strip_stop_words("how to", words) == "how to"
+
+
+def test_a_cap_keeps_a_pages_best_sections_and_moves_the_next_page_up():
+    links = sc.pagefind_links(fake_results(), BASE, max_subs=2)
+    assert links == [
+        Link("practices/deployment/", "how-do-i-roll-back-a-model"),
+        Link("practices/deployment/", "canary-releases"),
+        Link("faq/", None),
+    ]
+    # Laid out as the theme, the introduction is one of the kept sections.
+    assert sc.pagefind_links(fake_results(), BASE, intro_first=True, max_subs=2) == [
+        Link("practices/deployment/", None),
+        Link("practices/deployment/", "how-do-i-roll-back-a-model"),
+        Link("faq/", None),
+    ]
+
+
+def test_the_ranking_grid_is_every_combination_with_the_defaults_first():
+    settings = sc.ranking_settings()
+    assert len(settings) == 2**4 == len(set(settings))
+    assert settings[0] == sc.DEFAULT_RANKING
+    assert all(dict(s).keys() == sc.RANKING_DEFAULTS.keys() for s in settings)
+    assert sc.ranking_label(sc.DEFAULT_RANKING) == "defaults"
+    assert (
+        sc.ranking_label(settings[-1])
+        == "pageLength 0.25, termFrequency 0.5, termSaturation 0.8, termSimilarity 5"
+    )
+
+
+def test_the_stop_word_variants_share_one_browser_run_per_ranking():
+    assert sc.Variant("a", stop_words=True).run_key == sc.Variant("b", True, 3).run_key
+    assert sc.Variant("a").run_key != sc.Variant("b", stop_words=True).run_key
+
+
+def report_of(ranks: list[int | None]) -> Report:
+    """A report whose queries' targets sit at the given ranks (None: not found)."""
+    target = Target.parse("faq.md#a")
+    results = []
+    for i, rank in enumerate(ranks):
+        links = [Link("other/", str(j)) for j in range(1, 11)]
+        if rank is not None:
+            links[rank - 1] = Link("faq/", "a")
+        results.append(QueryResult(Query(f"q{i}", target), links, ""))
+    return Report(results)
+
+
+def test_halves_split_every_other_query():
+    tune, held = sc.halves(report_of([1, 2, 3, 4, None]))
+    assert [r.rank for r in tune.results] == [1, 3, None]
+    assert [r.rank for r in held.results] == [2, 4]
+
+
+def test_the_setting_is_chosen_on_the_tuning_half_only():
+    # "held" is best on the held-out half (2nd, 4th) but worse on the tuning half.
+    reports = {
+        "defaults": report_of([2, 9, 2, 9]),
+        "held": report_of([5, 1, 5, 1]),
+        "tuned": report_of([1, None, 1, None]),
+    }
+    assert sc.choose(reports) == "tuned"
+    # A tie on hit@3 goes to MRR; a full tie goes to the first candidate (the defaults).
+    assert sc.choose({"defaults": report_of([3, 1]), "other": report_of([1, None])}) == "other"
+    assert sc.choose({"defaults": report_of([2, 1]), "same": report_of([2, 5])}) == "defaults"
+    with pytest.raises(ValueError):
+        sc.choose({})
+
+
+def test_ranks_csv_lists_each_querys_rank_per_column_and_its_half():
+    theme, pagefind = report_of([1, None, 4]), report_of([2, 3, None])
+    variant = sc.VariantResult(sc.Variant("defaults"), pagefind, pagefind, [1.0])
+    m = sc.Measures(theme, [1.0], 1, 1, 1, [1], [], 1, 1, [variant])
+    assert sc.ranks_csv(m).splitlines() == [
+        "query,half,theme,defaults",
+        "q0,tune,1,2",
+        "q1,held,,3",
+        "q2,tune,4,",
+    ]
