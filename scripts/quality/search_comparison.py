@@ -709,6 +709,34 @@ def differences(theme: Report, pagefind: Report) -> list[str]:
     return lines
 
 
+def paired_intervals(m: Measures) -> list[str]:
+    """hit@3 and reciprocal rank, chosen Pagefind column minus the theme, per query, with the
+    site's paired bootstrap: all queries, then the held-out half, each saying where zero is."""
+    import numpy as np
+
+    from snippets.skills.evaluation.model_comparison import paired_difference
+
+    def per_query(report: Report, metric: str) -> list[float]:
+        if metric == "hit@3":
+            return [1.0 if r.hit(3) else 0.0 for r in report.results]
+        return [1 / r.rank if r.rank else 0.0 for r in report.results]
+
+    def mean(_y, scores) -> float:
+        return float(np.mean(scores))
+
+    lines = []
+    for label, keep in (("all queries", lambda i: True), ("held-out half", lambda i: i % 2 == 1)):
+        for metric in ("hit@3", "MRR"):
+            theme = [v for i, v in enumerate(per_query(m.theme, metric)) if keep(i)]
+            tuned = [v for i, v in enumerate(per_query(m.chosen.report, metric)) if keep(i)]
+            d = paired_difference(
+                mean, np.zeros(len(theme)), theme, tuned, name=metric, resamples=2000, seed=0
+            )
+            where = "above zero" if d.low > 0 else "below zero" if d.high < 0 else "includes zero"
+            lines.append(f"  {label}: {d}, interval {where}")
+    return lines
+
+
 def ranks_csv(m: Measures) -> str:
     """Per query, the rank of its first target (empty: not found) for the theme and each
     Pagefind column, and its half (tune/held), for paired comparisons outside this script."""
@@ -749,6 +777,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         " hit@3, then MRR; ties go to the defaults):"
     )
     print(grid_table(m))
+    print()
+    print(f"Tuned Pagefind ({m.chosen.variant.name}) minus the theme, per query, paired bootstrap (95% CI):")
+    print("\n".join(paired_intervals(m)))
     print()
     print(
         f"Pagefind index: {m.index_files} files, {kb(m.index_bytes)} on disk; theme search requests"

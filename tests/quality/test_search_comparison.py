@@ -219,3 +219,22 @@ def test_ranks_csv_lists_each_querys_rank_per_column_and_its_half():
         "q1,held,,3",
         "q2,tune,4,",
     ]
+
+
+def test_paired_intervals_compare_the_chosen_pagefind_setting_with_the_theme_per_query():
+    from types import SimpleNamespace
+
+    def report(ranks):
+        return SimpleNamespace(
+            results=[SimpleNamespace(rank=r, hit=lambda k, r=r: r is not None and r <= k) for r in ranks]
+        )
+
+    theme = report([1, 2, None, 4] * 10)  # hit@3 on half the queries
+    better = report([1, 1, 2, 3] * 10)  # hit@3 on every query, and ranked higher
+    lines = sc.paired_intervals(SimpleNamespace(theme=theme, chosen=SimpleNamespace(report=better)))
+    assert len(lines) == 4 and lines[0].startswith("  all queries: hit@3 difference +0.5000")
+    assert all(line.endswith("interval above zero") for line in lines)
+    same = sc.paired_intervals(SimpleNamespace(theme=theme, chosen=SimpleNamespace(report=theme)))
+    assert all(line.endswith("interval includes zero") for line in same)
+    worse = sc.paired_intervals(SimpleNamespace(theme=better, chosen=SimpleNamespace(report=theme)))
+    assert all(line.endswith("interval below zero") for line in worse)
