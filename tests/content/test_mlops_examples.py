@@ -29,7 +29,7 @@ OFFLINE = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "htt
 def tool(name: str) -> str:
     found = shutil.which(name, path=str(BIN))
     if found is None:
-        pytest.fail(f"{name} is not installed in {BIN}: run `make install` (requirements.lock)")
+        pytest.fail(f"{name} is not installed in {BIN}: run `make test`, which installs requirements.lock")
     return found
 
 
@@ -120,3 +120,21 @@ def test_workflow_pins_actions_by_commit_sha():
     assert uses, "the workflow uses no actions: the test would prove nothing"
     unpinned = [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u)]
     assert unpinned == [], f"actions not pinned by full commit SHA: {unpinned}"
+
+
+def test_the_serving_image_pins_what_the_site_lock_pins():
+    # The image's requirements are typed out for readers to copy; the lock is the truth.
+    lock = {
+        line.split("==")[0].lower(): line.split()[0]
+        for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith((" ", "#"))
+    }
+    image = ROOT / "snippets/practices/serving/requirements.txt"
+    pins = [
+        line for line in image.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
+    drifted = [pin for pin in pins if lock.get(pin.split("==")[0].lower()) != pin]
+    assert pins and not drifted, (
+        f"{image.relative_to(ROOT)} pins {drifted}, but requirements.lock has "
+        f"{[lock.get(p.split('==')[0].lower()) for p in drifted]}: copy the lock's versions"
+    )

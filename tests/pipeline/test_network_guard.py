@@ -7,28 +7,10 @@ the site talks to the network: a swallowed error still fails the run, naming the
 
 from __future__ import annotations
 
-import shutil
-import uuid
-
 import pytest
 
-from conftest import ROOT
 from scripts.pipeline import network_guard, notebooks, snippet_exec
 from tests.pipeline.test_notebooks import failure_of
-
-
-@pytest.fixture
-def scratch_snippet():
-    folder = ROOT / "build" / "test-snippets" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-
-    def write(text: str) -> str:
-        path = folder / "online.py"
-        path.write_text(text, encoding="utf-8")
-        return path.relative_to(ROOT).as_posix()
-
-    yield write
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snippet(scratch_snippet):

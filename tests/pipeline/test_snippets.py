@@ -10,8 +10,6 @@ same content has printed the same output twice (`make snippets` runs every snipp
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -55,21 +53,6 @@ def test_every_snippet_directive_resolves():
                 except directives.DirectiveError as exc:
                     problems.append(str(exc))
     assert not problems, "\n".join(problems)
-
-
-@pytest.fixture
-def scratch_snippet():
-    """Write a throwaway snippet under build/ (inside the repository, outside snippets/)."""
-    folder = ROOT / "build" / "test-snippets" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-
-    def write(text: str) -> str:
-        path = folder / "example.py"
-        path.write_text(text, encoding="utf-8")
-        return path.relative_to(ROOT).as_posix()
-
-    yield write
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet):
