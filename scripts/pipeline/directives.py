@@ -220,9 +220,9 @@ def render_snippet(directive: Directive, root: Path) -> str:
     output = result.output(section).rstrip("\n")
     if output:
         fence = _fence_for(output)
-        # Printed numbers answer no search; the index every page loads stays smaller without them.
+        # Kept out of the search index like every code block (scripts/pipeline/search_scope.py).
         parts += [
-            f'{fence}{{ .text .snippet-output title="Output" data-search-exclude="" }}',
+            f'{fence}{{ .text .snippet-output title="Output" }}',
             output,
             fence,
             "",

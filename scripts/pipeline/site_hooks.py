@@ -35,7 +35,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from scripts import ROOT  # noqa: E402
-from scripts.pipeline import abbreviations, directives, notebook_assets, notebooks, snippet_exec  # noqa: E402
+from scripts.pipeline import abbreviations, directives, notebook_assets, notebooks, search_scope, snippet_exec  # noqa: E402
 from scripts.pipeline import knowledge_base as kb_module  # noqa: E402
 from scripts.pipeline.cache import cache_dir  # noqa: E402
 from scripts.pipeline.knowledge_base.figures import render_figure  # noqa: E402
@@ -181,7 +181,8 @@ def on_page_content(html: str, page, config, files) -> str:
         raise PluginError(
             f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"
         ) from None
-    return notebook_assets.exclude_copy_text_from_search(html)
+    html = notebook_assets.exclude_copy_text_from_search(html)
+    return search_scope.exclude_code_blocks(html)
 
 
 PAGE_ASSET_KEYS = ("extra_css", "extra_javascript")
