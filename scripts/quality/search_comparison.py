@@ -550,7 +550,7 @@ def compare(site_dir: Path, queries: Sequence[Query]) -> Measures:
         files, size = index_with_pagefind(site_dir, pf_site)
         chromium = local_site.find_chromium()
         if chromium is None:
-            raise RuntimeError("Chromium not found: install Debian's chromium package")
+            raise RuntimeError(local_site.CHROMIUM_MISSING)
         with (
             local_site.serve(site_dir, like_host=True) as theme_url,
             local_site.serve(pf_site, like_host=True) as pf_url,

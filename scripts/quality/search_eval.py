@@ -326,7 +326,7 @@ def browse(chromium: str | None = None) -> Iterator:
 
     chromium = chromium or local_site.find_chromium()
     if chromium is None:
-        raise RuntimeError("Chromium not found: install Debian's chromium package")
+        raise RuntimeError(local_site.CHROMIUM_MISSING)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium, headless=True, args=local_site.CHROMIUM_ARGS

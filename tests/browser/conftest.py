@@ -1,6 +1,6 @@
 """Fixtures for tests that drive the built site in headless Chromium (Playwright, sync API).
 
-- ``chromium_path``: Debian's Chromium; skips the browser tests when it is missing, except
+- ``chromium_path``: Debian's Chromium headless shell (or Chromium); skips the browser tests when it is missing, except
   in CI (``CI=true``), where a missing browser is a failure.
 - ``site_url``: the real site (``built_site`` from tests/conftest.py) served over HTTP on
   127.0.0.1 under ``/guide/``, the path of ``site_url`` in mkdocs.yml, so relative URLs are
@@ -31,7 +31,7 @@ from scripts.quality import local_site
 def chromium_path() -> str:
     path = local_site.find_chromium()
     if path is None:
-        message = "Chromium not found: install Debian's chromium package (apt-get install chromium)"
+        message = local_site.CHROMIUM_MISSING
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
