@@ -65,6 +65,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import sklearn
 import skops.io as sio
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -395,6 +396,8 @@ def train_runs(train, valid, run_tags):
                 serialization_format="skops",
                 signature=infer_signature(train[FEATURES].head(20), p_valid[:20]),
                 skops_trusted_types=TRUSTED_TYPES,
+                # Named, so MLflow does not import the model in a subprocess to guess them.
+                pip_requirements=[f"scikit-learn=={sklearn.__version__}", "skops"],
             )
             models[run.info.run_id] = info.model_uri
     return models

@@ -209,11 +209,26 @@ print(
 )
 
 
+def roc_auc(y: np.ndarray, scores: np.ndarray, w: np.ndarray | None = None) -> float:
+    """ROC AUC, each row counting w times: the chance that a repaid loan outscores a
+    defaulted one, a tie counting half. Same number as sklearn's roc_auc_score(y,
+    scores, sample_weight=w), without its input checks, which dominate 2,000 calls."""
+    w = np.ones(len(y)) if w is None else w
+    repaid, defaulted = y == 1, y == 0
+    order = np.argsort(scores[defaulted])
+    cut, weight_below = scores[defaulted][order], np.cumsum(w[defaulted][order])
+    weight_below = np.concatenate([[0.0], weight_below])  # [i]: the i lowest defaults
+    lower = weight_below[np.searchsorted(cut, scores[repaid], side="left")]
+    lower_or_tied = weight_below[np.searchsorted(cut, scores[repaid], side="right")]
+    wins = (lower + lower_or_tied) / 2  # defaulted weight each repaid loan outscores
+    return float(w[repaid] @ wins / (w[repaid].sum() * w[defaulted].sum()))
+
+
 def weighted_auc(row_ids: np.ndarray, scores: np.ndarray) -> float:
     """ROC AUC with each loan weighted by 1 / P(it was made): the bootstrap resamples
     row ids, and the metric looks up each row's label and weight."""
     ids = row_ids.astype(int)
-    return roc_auc_score(y[ids], scores, sample_weight=weight[ids])
+    return roc_auc(y[ids], scores, weight[ids])
 
 
 auc = paired_difference(
@@ -235,6 +250,10 @@ print(f"decision ({sum(gates.values())} of {len(gates)} gates pass): {decision}"
 
 # What the page says of this output, checked on every build:
 assert verdict.verdict == "promote" and decision == "PROMOTE TO CANARY"
+# ...and roc_auc is scikit-learn's weighted ROC AUC, checked against it on both models:
+for model in ("live", "shadow"):
+    reference = roc_auc_score(y, rows[model], sample_weight=weight)
+    assert np.isclose(roc_auc(y, rows[model].to_numpy(), weight), reference)
 # --8<-- [end:labels]
 
 
@@ -242,7 +261,7 @@ assert verdict.verdict == "promote" and decision == "PROMOTE TO CANARY"
 # Naive: the same comparison on the loans the live model approved, without the slice.
 approved_only = rows[rows["p_funded"] == 1]
 naive = paired_difference(
-    roc_auc_score,
+    roc_auc,
     approved_only["repaid"].to_numpy().astype(int),
     approved_only["live"].to_numpy(),
     approved_only["shadow"].to_numpy(),

@@ -39,13 +39,34 @@ class Difference:
         )
 
 
-def _interval(data, difference, paired, confidence, resamples, seed):
-    """Percentile bootstrap interval of `difference` over `data` (SciPy does the resampling)."""
+def _interval(samples, difference, paired, confidence, resamples, seed):
+    """Percentile bootstrap interval of `difference` over `samples`.
+
+    SciPy draws the resamples and reads off the interval. It resamples row numbers (one
+    set for paired samples: they share their rows), and each resample takes its rows
+    from the original arrays, so `difference` gets plain 1-D arrays of their own dtype.
+    Same resamples, same interval as bootstrap(samples, ..., vectorized=False), without
+    that mode's copy of every resample of every sample into one float array.
+    """
+    row_numbers = [np.arange(len(s)) for s in (samples[:1] if paired else samples)]
+
+    def differences(*drawn, axis=-1):  # drawn[k][j]: sample k's rows in resample j
+        if paired:
+            drawn = drawn * len(samples)  # the same rows from every sample
+        pairs = list(zip(samples, drawn, strict=True))
+        return np.array(
+            # SciPy may pass the resamples in batches: count the rows drawn, not `resamples`.
+            [
+                difference(*(s[rows[j]] for s, rows in pairs))
+                for j in range(len(drawn[0]))
+            ]
+        )
+
     result = bootstrap(
-        data,
-        difference,
+        row_numbers,
+        differences,
         paired=paired,
-        vectorized=False,
+        vectorized=True,
         n_resamples=resamples,
         confidence_level=confidence,
         method="percentile",
