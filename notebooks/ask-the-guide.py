@@ -271,6 +271,9 @@ print(
 )
 stemmed = first_hit(StemmedKeywordIndex(chunks), chunks, questions)
 
+# The smallest gain worth changing the index for, fixed before the run: five points of
+# recall@5 or MRR (a few questions of this set). A change that cannot clear it stays out.
+MARGIN = 0.05
 same = np.zeros(len(questions))  # per-question scores need no separate labels
 results = {}
 for metric, score in {
@@ -278,7 +281,7 @@ for metric, score in {
     "MRR": lambda r: 1 / r,
 }.items():
     d = paired_difference(mean, same, score(ranks["BM25"]), score(stemmed), name=metric)
-    results[metric] = (d, decide(d, 0.0))
+    results[metric] = (d, decide(d, MARGIN))
     print(d, results[metric][1], sep="\n  ")
 changed = pd.DataFrame(
     {"question": labels["id"], "before": ranks["BM25"], "after": stemmed}
@@ -289,9 +292,10 @@ print(f"  up: {(changed.after < changed.before).sum()}, "
 
 # %%
 # What the text says of this output, checked on every build:
-for d, _verdict in results.values():
+for d, verdict in results.values():
     assert d.low <= 0.02  # the lower end: no gain, or one question's worth at most
     assert d.high - d.low > 0.1  # wide: ten points of recall or MRR between the ends
+    assert verdict.verdict == "tie"  # straddles the margin: neither shown nor ruled out
 assert (changed.after < changed.before).sum() >= 5  # several answers moved up...
 assert (changed.after > changed.before).sum() >= 5  # ...and several moved down
 
@@ -299,11 +303,12 @@ assert (changed.after > changed.before).sum() >= 5  # ...and several moved down
 # The stemmer moved many answers, several up and several down: merging word forms
 # makes some chunks match queries they are not about. Both intervals are wide, more
 # than ten points between their ends, and their lower ends sit at no gain or within one
-# question of it. So read the helper's verdict above for what it is: decided by a
-# question or two. The pages this notebook indexes change with every edit to the guide,
-# and on a corpus that moves, a verdict this close can flip between a tie and a gain
-# from one build to the next; the decision rule is fixed, the evidence is thin. That is
-# the honest result: a set this small cannot measure a change like this precisely.
+# question of it. Against the margin fixed before the run (five points), both verdicts
+# are ties: the data neither shows the gain worth shipping nor rules it out, so the
+# stemmer stays out until more questions settle it. Deciding against zero instead would
+# let one question flip the verdict: the pages this notebook indexes change with every
+# edit to the guide. That is the honest result: a set this small cannot measure a
+# change like this precisely.
 #
 # What a team would do next, in order:
 #
