@@ -271,8 +271,9 @@ print(
 )
 stemmed = first_hit(StemmedKeywordIndex(chunks), chunks, questions)
 
-# The smallest gain worth changing the index for, fixed before the run: five points of
-# recall@5 or MRR (a few questions of this set). A change that cannot clear it stays out.
+# The smallest gain worth changing the index for: five points of recall@5 or MRR, about
+# three questions of this set. (Set in December 2026, after earlier builds had decided
+# against zero; see the text below.) A change that cannot clear it stays out.
 MARGIN = 0.05
 same = np.zeros(len(questions))  # per-question scores need no separate labels
 results = {}
@@ -295,7 +296,7 @@ print(f"  up: {(changed.after < changed.before).sum()}, "
 for d, verdict in results.values():
     assert d.low <= 0.02  # the lower end: no gain, or one question's worth at most
     assert d.high - d.low > 0.1  # wide: ten points of recall or MRR between the ends
-    assert verdict.verdict == "tie"  # straddles the margin: neither shown nor ruled out
+    assert verdict.verdict != "promote"  # the lower end is below the margin
 assert (changed.after < changed.before).sum() >= 5  # several answers moved up...
 assert (changed.after > changed.before).sum() >= 5  # ...and several moved down
 
@@ -303,12 +304,15 @@ assert (changed.after > changed.before).sum() >= 5  # ...and several moved down
 # The stemmer moved many answers, several up and several down: merging word forms
 # makes some chunks match queries they are not about. Both intervals are wide, more
 # than ten points between their ends, and their lower ends sit at no gain or within one
-# question of it. Against the margin fixed before the run (five points), both verdicts
-# are ties: the data neither shows the gain worth shipping nor rules it out, so the
-# stemmer stays out until more questions settle it. Deciding against zero instead would
-# let one question flip the verdict: the pages this notebook indexes change with every
-# edit to the guide. That is the honest result: a set this small cannot measure a
-# change like this precisely.
+# question of it, so neither clears a margin of five points: the stemmer is not shown
+# to be worth shipping, and stays out until more questions settle it (the verdicts
+# above also say whether the data rules the gain out). A confession about that margin:
+# earlier versions of this notebook decided against zero, and as the pages it indexes
+# changed, one question flipped the verdict between a tie and a promotion. A margin is
+# part of the decision rule and belongs in the code before anyone looks at the numbers;
+# this one came after, and it is the smallest gain we would ship a change to the index
+# for. That is the honest result: a set this small cannot measure a change like this
+# precisely.
 #
 # What a team would do next, in order:
 #

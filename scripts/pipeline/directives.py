@@ -220,9 +220,9 @@ def render_snippet(directive: Directive, root: Path) -> str:
     output = result.output(section).rstrip("\n")
     if output:
         fence = _fence_for(output)
-        # Kept out of the search index like every code block (scripts/pipeline/search_scope.py).
+        # Out of the search index, title and all (search_scope.py marks only the <pre>).
         parts += [
-            f'{fence}{{ .text .snippet-output title="Output" }}',
+            f'{fence}{{ .text .snippet-output title="Output" data-search-exclude="" }}',
             output,
             fence,
             "",

@@ -12,8 +12,8 @@ The cost: a name that appears only inside a code block is no longer found. Names
 wants found belong in its prose, as inline code (``search_runs``), which stays indexed.
 
 Material's search plugin skips an element carrying ``data-search-exclude`` and everything
-inside it; snippet outputs and notebook outputs are ``<pre>`` blocks too, so this one rule
-covers them.
+inside it; snippet and notebook outputs are ``<pre>`` blocks too. A snippet output's
+"Output" title sits outside its ``<pre>``, so the snippet directive marks that block whole.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 
 # A <pre> start tag that does not carry the attribute yet (so marking twice is a no-op).
-PRE_TAG = re.compile(r"<pre(?=[\s>])(?![^>]*\bdata-search-exclude\b)")
+PRE_TAG = re.compile(r"<pre(?=[\s>])(?![^>]*\bdata-search-exclude\b)", re.IGNORECASE)
 
 
 def exclude_code_blocks(html: str) -> str:
     """Mark every ``<pre>`` block of a page's HTML so the search index skips it."""
-    return PRE_TAG.sub("<pre data-search-exclude", html)
+    return PRE_TAG.sub(lambda m: m[0] + " data-search-exclude", html)

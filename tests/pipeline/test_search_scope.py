@@ -24,6 +24,7 @@ def test_every_pre_block_is_marked_once_and_nothing_else():
         "<pre data-search-exclude>b</pre><preview>"
     )
     assert exclude_code_blocks(marked) == marked, "marking twice changes nothing"
+    assert exclude_code_blocks("<PRE>raw HTML</PRE>") == "<PRE data-search-exclude>raw HTML</PRE>"
 
 
 @pytest.fixture(scope="module")

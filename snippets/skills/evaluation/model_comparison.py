@@ -93,6 +93,10 @@ def paired_difference(
     both, and resampling rows (not each model separately) cancels that shared noise.
     """
     y, a, b = (np.asarray(v) for v in (y_true, champion, candidate))
+    if not len(y) == len(a) == len(b):
+        raise ValueError(
+            f"paired rows differ in number: {len(y)}, {len(a)} and {len(b)}"
+        )
 
     def diff(y, a, b):
         return metric(y, b) - metric(y, a)
