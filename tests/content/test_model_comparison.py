@@ -69,3 +69,10 @@ def test_pairing_narrows_the_interval_when_rows_share_their_difficulty():
     assert paired.estimate == pytest.approx(unpaired.estimate)
     assert (paired.high - paired.low) < (unpaired.high - unpaired.low) / 3
     assert paired.high < 0 < unpaired.high  # only pairing sees the improvement
+
+
+def test_paired_scores_of_different_lengths_fail_naming_the_lengths():
+    # Paired means the same rows: a longer score array is a join gone wrong, never noise.
+    y = np.array([0, 1] * 50)
+    with pytest.raises(ValueError, match="100, 150 and 150"):
+        paired_difference(lambda _y, s: float(np.mean(s)), y, np.ones(150), np.zeros(150))
