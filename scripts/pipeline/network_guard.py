@@ -63,8 +63,12 @@ def _destination(event: str, args: tuple) -> str | None:
     return None
 
 
-def install(log: str | None) -> None:
-    """Refuse non-loopback network use in this process; record each attempt in ``log``."""
+def install() -> None:
+    """Refuse non-loopback network use in this process; record each attempt in the log.
+
+    The log's name is read from the environment at each attempt, not once: a child forked
+    by scripts/pipeline/fork_server.py inherits this hook and sets its own log.
+    """
 
     def hook(event: str, args: tuple) -> None:
         if not event.startswith("socket."):
@@ -72,6 +76,7 @@ def install(log: str | None) -> None:
         destination = _destination(event, args)
         if destination is None:
             return
+        log = os.environ.get(LOG_VARIABLE)
         if log:
             with open(log, "a", encoding="utf-8") as handle:
                 handle.write(f"{destination} ({event})\n")

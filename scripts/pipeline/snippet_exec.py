@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -26,9 +27,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from scripts import ROOT
-from scripts.pipeline import child_process, network_guard
+from scripts.pipeline import child_process, fork_server, network_guard
 from scripts.pipeline.cache import SINGLE_THREADED, cache_dir, imported_snippet_files
 from scripts.pipeline.snippet_sections import Metadata, SnippetFormatError, parse_metadata, split_chunks
 from scripts.pipeline.source_files import SourceFileError, read_text
@@ -37,6 +39,7 @@ SNIPPETS_DIR = ROOT / "snippets"
 # Files whose change must invalidate every cached output.
 RUNNER_FILES = (
     ROOT / "scripts" / "pipeline" / "snippet_worker.py",
+    ROOT / "scripts" / "pipeline" / "fork_server.py",
     ROOT / "scripts" / "pipeline" / "snippet_sections.py",
     *network_guard.FILES,
     ROOT / "requirements.lock",
@@ -124,8 +127,16 @@ def cache_key(path: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def execute(path: str, *, timeout: float | None = None) -> Result:
-    """Run the snippet in a fresh process; raise SnippetError on failure or timeout."""
+# How a snippet's process starts. "auto": the first snippet a process runs gets a fresh
+# interpreter, later ones fork from a server that imported the heavy libraries once
+# (scripts/pipeline/fork_server.py); starting the server costs about what one snippet's
+# imports cost, so it pays from the second run on.
+Interpreter = Literal["auto", "fresh", "forked"]
+_runs = itertools.count()
+
+
+def execute(path: str, *, timeout: float | None = None, interpreter: Interpreter = "auto") -> Result:
+    """Run the snippet in a process of its own; raise SnippetError on failure or timeout."""
     try:
         source = read_text(ROOT / path, path)
         meta = parse_metadata(source, path)
@@ -138,13 +149,16 @@ def execute(path: str, *, timeout: float | None = None) -> Result:
         env = network_guard.child_env(
             {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"}, ROOT, network_log
         )
+        args = [path, str(out)]
+        fork = interpreter == "forked" or (interpreter == "auto" and next(_runs) > 0)
+        server = fork_server.server_for(env) if fork else None
         started = time.perf_counter()
         try:
-            proc = child_process.run(
-                [sys.executable, "-m", "scripts.pipeline.snippet_worker", path, str(out)],
-                timeout=limit,
-                env=env,
-            )
+            if server is not None:
+                proc = server.run(args, timeout=limit, env=env)
+            else:
+                argv = [sys.executable, "-m", "scripts.pipeline.snippet_worker", *args]
+                proc = child_process.run(argv, timeout=limit, env=env)
         except child_process.ChildTimeout:
             raise SnippetError(
                 f"{path}: did not finish within its {limit:g} s timeout (an endless loop, a server "
@@ -201,9 +215,12 @@ def run_cached(path: str) -> Result:
 def warm(paths: list[str], jobs: int | None = None) -> dict[str, str]:
     """Fill the cache for every path in parallel; return {path: error} for failures.
 
-    A cold build would otherwise run snippets one page at a time.
+    A cold build would otherwise run snippets one page at a time. The last path goes
+    first: the test suite verifies snippets in path order while the real site builds
+    beside it (tests/conftest.py), so each meets the other's cache entries halfway instead
+    of both running the same snippets. ``run_cached`` looks again just before running.
     """
-    missing = [p for p in paths if cached(p) is None]
+    missing = [p for p in reversed(paths) if cached(p) is None]
 
     def one(path: str) -> tuple[str, str | None]:
         try:
@@ -213,7 +230,7 @@ def warm(paths: list[str], jobs: int | None = None) -> dict[str, str]:
         return path, None
 
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        return {path: error for path, error in pool.map(one, missing) if error}
+        return dict(sorted((path, error) for path, error in pool.map(one, missing) if error))
 
 
 def mask(text: str, volatile: tuple[str, ...]) -> str:
@@ -280,7 +297,9 @@ def verify(path: str, *, fresh: bool = False) -> str | None:
             return None
         latest = execute(path)
         if shown is None:
-            shown, latest = latest, execute(path)
+            # Never two runs forked from one server: they share its memory layout, so
+            # object addresses and the like could repeat where two processes would differ.
+            shown, latest = latest, execute(path, interpreter="fresh")
     except SnippetError as exc:
         return str(exc)
     problems = differences(shown, latest)

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 import pytest
 
 from scripts.pipeline import child_process
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A killed child of an exited parent may linger as a zombie until init reaps it.
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().split(") ")[1][0] != "Z"
+from tests.pipeline.processes import gone_within
 
 
 def test_a_timeout_kills_what_the_child_started(tmp_path):
@@ -33,10 +23,7 @@ def test_a_timeout_kills_what_the_child_started(tmp_path):
     with pytest.raises(child_process.ChildTimeout):
         child_process.run([sys.executable, "-c", code], timeout=2, env=dict(os.environ))
     server = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while alive(server) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(server), "the server the child started survived the timeout"
+    assert gone_within(server, 5), "the server the child started survived the timeout"
 
 
 def test_output_and_exit_status_come_back():

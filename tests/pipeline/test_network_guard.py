@@ -3,6 +3,8 @@
 The guard (scripts/pipeline/network_guard.py) is installed in every snippet and notebook
 process and in every process they start, so these runs are what proves that no example on
 the site talks to the network: a swallowed error still fails the run, naming the target.
+Snippets run both ways the runner starts them: a fresh interpreter, and a child forked
+from the server that pre-imports the libraries (scripts/pipeline/fork_server.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from scripts.pipeline import network_guard, notebooks, snippet_exec
 from tests.pipeline.test_notebooks import failure_of
 
 
-def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snippet(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snippet(
+    scratch_snippet, interpreter
+):
     path = scratch_snippet(
         "import socket, subprocess, sys\n"
         "try:\n"
@@ -24,13 +29,14 @@ def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snipp
         "subprocess.run([sys.executable, '-c', code])\n"
     )
     with pytest.raises(snippet_exec.SnippetError) as info:
-        snippet_exec.execute(path)
+        snippet_exec.execute(path, interpreter=interpreter)
     message = str(info.value)
     assert message.startswith(f"{path}: tried to use the network")
     assert "'192.0.2.1'" in message and "'example.com'" in message and "127.0.0.1" in message
 
 
-def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet, interpreter):
     path = scratch_snippet(
         "import socket\n"
         "server = socket.create_server(('127.0.0.1', 0))\n"
@@ -41,13 +47,14 @@ def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet):
         "for s in (client, peer, server):\n"
         "    s.close()\n"
     )
-    assert snippet_exec.execute(path).sections[0].stdout == "ping\n"
+    assert snippet_exec.execute(path, interpreter=interpreter).sections[0].stdout == "ping\n"
 
 
-def test_a_server_bound_to_every_interface_is_refused(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_a_server_bound_to_every_interface_is_refused(scratch_snippet, interpreter):
     path = scratch_snippet("import socket\nsocket.create_server(('0.0.0.0', 0)).close()\n")
     with pytest.raises(snippet_exec.SnippetError, match=r"bind to 0\.0\.0\.0:0"):
-        snippet_exec.execute(path)
+        snippet_exec.execute(path, interpreter=interpreter)
 
 
 def test_a_notebook_cell_that_reaches_another_host_fails_the_notebook():

@@ -55,24 +55,27 @@ def test_every_snippet_directive_resolves():
     assert not problems, "\n".join(problems)
 
 
-def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet, interpreter):
     path = scratch_snippet(
         'print("ok")\n# --8<-- [start:boom]\nraise RuntimeError("broken on purpose")\n# --8<-- [end:boom]\n'
     )
     with pytest.raises(snippet_exec.SnippetError) as info:
-        snippet_exec.execute(path)
+        snippet_exec.execute(path, interpreter=interpreter)
     message = str(info.value)
     assert path in message and "section 'boom'" in message and "broken on purpose" in message
     assert "line 3" in message  # the traceback points at the snippet's own line
 
 
-def test_a_hanging_snippet_is_killed_at_its_timeout(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_a_hanging_snippet_is_killed_at_its_timeout(scratch_snippet, interpreter):
     path = scratch_snippet("# /// snippet\n# timeout = 1\n# ///\nwhile True:\n    pass\n")
     with pytest.raises(snippet_exec.SnippetError, match="within its 1 s timeout"):
-        snippet_exec.execute(path)
+        snippet_exec.execute(path, interpreter=interpreter)
 
 
-def test_sections_get_their_own_output_and_figures(scratch_snippet):
+@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
+def test_sections_get_their_own_output_and_figures(scratch_snippet, interpreter):
     path = scratch_snippet(
         "import matplotlib.pyplot as plt\n"
         'print("setup")\n'
@@ -86,7 +89,7 @@ def test_sections_get_their_own_output_and_figures(scratch_snippet):
         'print("second")\n'
         "# --8<-- [end:two]\n"
     )
-    result = snippet_exec.execute(path)
+    result = snippet_exec.execute(path, interpreter=interpreter)
     assert result.output("one") == "first\n"
     assert result.output("two") == "second\n"
     assert result.output() == "setup\nfirst\nsecond\n"

@@ -5,4 +5,4 @@ import os
 if os.environ.get("SNIPPET_NETWORK_LOG"):
     from scripts.pipeline.network_guard import install
 
-    install(os.environ["SNIPPET_NETWORK_LOG"])
+    install()

@@ -1,0 +1,297 @@
+"""Start snippet processes from one that has already imported the heavy libraries.
+
+A fresh interpreter spends about a second of CPU importing numpy, pandas, scipy and
+scikit-learn before a snippet's first line runs, and a cold build runs every snippet at
+least twice (once to show it, once to prove it prints the same again): those imports were
+most of what snippets cost. A fork server imports them once and forks a child per run.
+
+The child is as separate from its siblings as a fresh process where it matters:
+
+- its own session, so its own process group: a timeout kills it and all it started;
+- the environment, working directory, stdout and stderr of its request, stdin from
+  /dev/null, the network guard writing to its own log (``network_guard`` reads the log's
+  name at each event);
+- fresh random state: Python's ``random`` reseeds itself after a fork and numpy's legacy
+  global generator is reseeded here, so an unseeded snippet still differs between runs;
+- an exit like the interpreter's: wait for non-daemon threads, run atexit handlers, flush.
+
+What a fork shares with its siblings: the modules in ``PRELOAD`` (imported once, so their
+import-time side effects happened once, in the server) and the memory layout, so object
+addresses can repeat. ``snippet_exec.verify`` therefore never compares two runs forked
+from the same server: a snippet's second run on a cold cache is a fresh interpreter.
+
+The server starts with a snippet's environment (thread limits, ``MPLBACKEND=Agg``, the
+network guard), because libraries read those at import time. It exits when its parent
+closes its stdin, so it never outlives the build or test process that started it.
+
+Protocol, one request per connection on a Unix socket: the client sends one JSON line
+``{"args", "env", "cwd", "stdout", "stderr"}``; the child answers ``pid N`` as soon as it
+exists and ``exit N`` when it ends. A connection closed without an exit line means the
+child was killed or crashed in C code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from scripts import ROOT
+from scripts.pipeline import network_guard
+from scripts.pipeline.cache import SINGLE_THREADED
+from scripts.pipeline.child_process import ChildTimeout
+
+# What most snippets import (counted from snippets/ imports), each costing a fresh
+# interpreter measurable CPU. A module a snippet does not use costs nothing but memory.
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "sklearn.compose",
+    "sklearn.datasets",
+    "sklearn.decomposition",
+    "sklearn.dummy",
+    "sklearn.ensemble",
+    "sklearn.feature_extraction.text",
+    "sklearn.linear_model",
+    "sklearn.metrics",
+    "sklearn.model_selection",
+    "sklearn.pipeline",
+    "sklearn.preprocessing",
+    "sklearn.tree",
+    "matplotlib.pyplot",
+    "pydantic",
+    "yaml",
+    "httpx",
+    "fastapi",
+    "fastapi.testclient",
+    "joblib",
+    "threadpoolctl",
+    "scripts.pipeline.snippet_worker",
+)
+# Read by PRELOAD modules as they import (thread pools, the plotting backend, the network
+# guard's sitecustomize): the server's values are what every child gets.
+IMPORT_TIME_VARIABLES = (*SINGLE_THREADED, "MPLBACKEND", "PYTHONPATH")
+START_TIMEOUT = 120.0  # seconds for the server to import PRELOAD and listen
+
+
+class ForkServerError(RuntimeError):
+    """The server could not start; the message carries its stderr."""
+
+
+# --- server side ----------------------------------------------------------------------
+
+
+def serve(socket_path: str) -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(16)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
+    print("ready", flush=True)
+    while True:
+        for key, _ in selector.select(timeout=1.0):
+            if key.fileobj == sys.stdin.fileno():
+                if not os.read(sys.stdin.fileno(), 4096):  # the parent closed it, or died
+                    return
+                continue
+            connection, _ = listener.accept()
+            request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+            if os.fork() == 0:
+                selector.close()
+                listener.close()
+                _child(connection, request)  # never returns
+            connection.close()
+        with contextlib.suppress(ChildProcessError):  # reap finished children
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+
+
+def _child(connection: socket.socket, request: dict) -> None:
+    code = 1
+    try:
+        os.setsid()
+        connection.sendall(f"pid {os.getpid()}\n".encode())
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+            target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(target, fd)
+            os.close(target)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            numpy.random.seed()  # fresh entropy, as in a new interpreter
+        from scripts.pipeline import snippet_worker
+
+        try:
+            code = snippet_worker.main(request["args"])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        # What interpreter shutdown does, in its order.
+        for thread in threading.enumerate():
+            if thread is not threading.main_thread() and not thread.daemon:
+                thread.join()
+        atexit._run_exitfuncs()
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            connection.sendall(f"exit {code}\n".encode())
+        os._exit(code)
+
+
+# --- client side ----------------------------------------------------------------------
+
+
+class ForkServer:
+    """One running server, started with ``env``; ``run`` forks a child per request."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="fork-server-"))
+        self.socket_path = str(self.folder / "socket")
+        self.stderr_path = self.folder / "server-stderr.txt"
+        # The server's own network log (it only uses its Unix socket); children set theirs.
+        env = {**env, network_guard.LOG_VARIABLE: str(self.folder / "network.log")}
+        with self.stderr_path.open("w") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "scripts.pipeline.fork_server", self.socket_path],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        ready = _read_line(self.process.stdout, START_TIMEOUT)
+        if ready != b"ready\n":
+            self.stop()
+            raise ForkServerError(
+                "the snippet fork server (scripts/pipeline/fork_server.py) did not start:\n"
+                + self.stderr_path.read_text(errors="replace")[-3000:]
+            )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(
+        self, args: list[str], *, timeout: float, env: dict[str, str], cwd: Path = ROOT
+    ) -> subprocess.CompletedProcess:
+        """Run ``snippet_worker.main(args)`` in a forked child, like ``child_process.run``.
+
+        Returns the exit code and the child's stderr; raises ChildTimeout after
+        ``timeout`` seconds, with the child's whole process group killed.
+        """
+        deadline = time.monotonic() + timeout
+        with tempfile.TemporaryDirectory(prefix="forked-") as tmp:
+            stdout, stderr = Path(tmp) / "stdout", Path(tmp) / "stderr"
+            request = {
+                "args": args,
+                "env": env,
+                "cwd": str(cwd),
+                "stdout": str(stdout),
+                "stderr": str(stderr),
+            }
+            pid, code = None, None
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.connect(self.socket_path)
+                connection.sendall(json.dumps(request).encode() + b"\n")
+                reader = connection.makefile("rb")
+                while True:
+                    connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                    try:
+                        line = reader.readline()
+                    except TimeoutError:
+                        if pid is not None:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.killpg(pid, signal.SIGKILL)
+                        raise ChildTimeout from None
+                    if not line:
+                        break
+                    word, number = line.split()
+                    if word == b"pid":
+                        pid = int(number)
+                    else:
+                        code = int(number)
+            returncode = code if code is not None else -signal.SIGKILL
+            return subprocess.CompletedProcess(
+                args,
+                returncode,
+                stdout.read_text(errors="replace") if stdout.exists() else "",
+                stderr.read_text(errors="replace") if stderr.exists() else "",
+            )
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        for path in self.folder.iterdir():
+            path.unlink()
+        self.folder.rmdir()
+
+
+def _read_line(stream, timeout: float) -> bytes:
+    """One line from a pipe, or b"" if none arrives within ``timeout`` seconds."""
+    selector = selectors.DefaultSelector()
+    selector.register(stream, selectors.EVENT_READ)
+    with selector:
+        if not selector.select(timeout):
+            return b""
+    return stream.readline()
+
+
+_servers: dict[tuple, ForkServer] = {}
+_lock = threading.Lock()
+
+
+def server_for(env: dict[str, str]) -> ForkServer:
+    """This process's server for ``env``, started on first use, stopped at exit.
+
+    A child takes the whole environment of its request, but what the libraries read at
+    import time is the server's: a request that differs there gets a server of its own.
+    """
+    key = tuple((name, env.get(name)) for name in IMPORT_TIME_VARIABLES)
+    with _lock:
+        server = _servers.get(key)
+        if server is None or not server.alive():
+            server = _servers[key] = ForkServer(env)
+        return server
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in _servers.values():
+        server.stop()
+    _servers.clear()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

@@ -1,0 +1,108 @@
+"""A snippet forked from the server behaves like one in a fresh interpreter.
+
+The server (scripts/pipeline/fork_server.py) imports the heavy libraries once and forks a
+child per snippet. What a fresh process gave for free, each test here proves for a fork:
+fresh random state, the request's own environment, an exit that waits for threads and runs
+atexit handlers, a timeout that kills what the snippet started, a crash reported as one,
+and no server left behind when its parent goes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from scripts import ROOT
+from scripts.pipeline import fork_server, snippet_exec
+from tests.pipeline.processes import alive, gone_within
+
+
+def forked(path: str) -> snippet_exec.Result:
+    return snippet_exec.execute(path, interpreter="forked")
+
+
+def test_unseeded_random_values_differ_between_two_forks(scratch_snippet):
+    # If forks shared the server's random state, an unseeded snippet would print the same
+    # twice and pass the reproducibility check it must fail.
+    path = scratch_snippet(
+        "import random, uuid\nimport numpy as np\n"
+        "print(random.random(), np.random.rand(), np.random.default_rng().random(), uuid.uuid4())\n"
+    )
+    first, second = forked(path).output(), forked(path).output()
+    assert [a != b for a, b in zip(first.split(), second.split(), strict=True)] == [True] * 4
+
+
+def test_a_fork_gets_the_environment_of_its_own_request(scratch_snippet, monkeypatch):
+    path = scratch_snippet("import os\nprint(os.environ.get('GUIDE_FORK_TEST'), os.getcwd())\n")
+    monkeypatch.setenv("GUIDE_FORK_TEST", "first")
+    assert forked(path).output() == f"first {ROOT}\n"
+    monkeypatch.setenv("GUIDE_FORK_TEST", "second")  # the server is already running
+    assert forked(path).output() == f"second {ROOT}\n"
+
+
+def test_a_fork_exits_like_an_interpreter_waiting_for_threads_and_running_atexit(scratch_snippet, tmp_path):
+    marks = tmp_path / "marks.txt"
+    path = scratch_snippet(
+        "import atexit, threading, time\n"
+        f"marks = {str(marks)!r}\n"
+        "def write(text):\n"
+        "    with open(marks, 'a') as f:\n"
+        "        f.write(text + '\\n')\n"
+        "atexit.register(write, 'atexit')\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), write('thread'))).start()\n"
+        "print('main done')\n"
+    )
+    assert forked(path).output() == "main done\n"
+    assert marks.read_text().split() == ["thread", "atexit"]
+
+
+def test_a_timeout_kills_the_fork_and_the_server_it_started(scratch_snippet, tmp_path):
+    pid_file = tmp_path / "server.pid"
+    path = scratch_snippet(
+        "# /// snippet\n# timeout = 2\n# ///\n"
+        "import subprocess, sys, time\n"
+        "server = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(server.pid))\n"
+        "time.sleep(60)\n"
+    )
+    with pytest.raises(snippet_exec.SnippetError, match="within its 2 s timeout"):
+        forked(path)
+    assert gone_within(int(pid_file.read_text()), 5), "the server the snippet started survived"
+
+
+def test_a_fork_that_dies_without_a_traceback_is_reported_with_its_path(scratch_snippet):
+    path = scratch_snippet(
+        "import os, signal\nos.write(2, b'dying in C\\n')\nos.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    with pytest.raises(snippet_exec.SnippetError) as info:
+        forked(path)
+    assert str(info.value).startswith(f"{path}: the snippet process died")
+    assert "dying in C" in str(info.value)  # what the process wrote to its stderr
+
+
+def test_the_server_exits_when_the_process_that_started_it_dies():
+    # The parent is killed outright (no atexit): the server sees its stdin close.
+    code = (
+        "import os, signal\n"
+        "from scripts.pipeline import fork_server\n"
+        "server = fork_server.server_for(dict(os.environ))\n"
+        "print(server.process.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    parent = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    server = int(parent.stdout.split()[0])
+    assert gone_within(server, 10), f"fork server {server} outlived its parent"
+    assert not alive(server)
+
+
+def test_servers_are_shared_by_environment_that_matters_at_import(monkeypatch):
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "GUIDE_FORK_TEST": "a"}
+    server = fork_server.server_for(env)
+    assert fork_server.server_for({**env, "GUIDE_FORK_TEST": "b"}) is server
+    other = fork_server.server_for({**env, "OMP_NUM_THREADS": "2"})
+    assert other is not server
