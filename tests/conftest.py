@@ -100,7 +100,7 @@ class SharedBuild:
 
         def run() -> None:
             try:
-                built = site_build.build(self.folder / "real-site")
+                built = site_build.build(self.folder / "real-site", fork=True)
                 record = {"returncode": built.returncode, "output": built.output, "seconds": built.seconds}
             except Exception as exc:  # reported by the tests that need the site, not lost in a thread
                 record = {"returncode": -1, "output": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
@@ -149,7 +149,7 @@ def fixture_site(tmp_path: Path):
     Markdown extensions, hooks), replacing only the pages and the nav.
     """
 
-    def build(pages: dict[str, str], nav: list | None = None) -> site_build.Build:
+    def build(pages: dict[str, str], nav: list | None = None, *, fork: bool = True) -> site_build.Build:
         docs = tmp_path / "docs"
         for rel, text in pages.items():
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,9 @@ def fixture_site(tmp_path: Path):
         # Own caches: the real ones would lose their entries to mkdocs-jupyter's eviction of
         # whatever a build did not use, making the real site's next build re-render notebooks.
         cache = {"GUIDE_CACHE_DIR": str(tmp_path / "cache")}
-        return site_build.build(tmp_path / "site", config_path, skip_notebooks=True, env=cache)
+        # Forked from a server with MkDocs imported, unless asked for a fresh interpreter.
+        site = tmp_path / ("site" if fork else "site-fresh")
+        return site_build.build(site, config_path, skip_notebooks=True, env=cache, fork=fork)
 
     return build
 

@@ -24,6 +24,21 @@ def test_real_site_builds_strict(built_site):
     assert (built_site.site_dir / "index.html").exists()
 
 
+def test_a_forked_build_writes_the_same_files_as_a_fresh_interpreter(fixture_site):
+    # The suite forks its site builds (scripts/quality/site_build.py, fork=True); contributors
+    # and CI's `make build` start a fresh Python. Both must publish the same bytes.
+    pages = {
+        "index.md": page("Home", "ML, an API and some code.\n\n```python\nprint(sum(range(3)))\n```"),
+        "faq.md": page("FAQ", "See [home](index.md)."),
+    }
+    forked, fresh = fixture_site(pages), fixture_site(pages, fork=False)
+    assert forked.ok and fresh.ok, forked.output + fresh.output
+    files = sorted(p.relative_to(fresh.site_dir) for p in fresh.site_dir.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(forked.site_dir) for p in forked.site_dir.rglob("*") if p.is_file())
+    differ = [f for f in files if (fresh.site_dir / f).read_bytes() != (forked.site_dir / f).read_bytes()]
+    assert differ == [], f"a forked build differs from a fresh one in {differ}"
+
+
 def warnings(output: str) -> list[str]:
     """The WARNING records of a build log (with their indented continuation lines).
 

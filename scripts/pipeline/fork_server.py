@@ -1,9 +1,11 @@
-"""Start snippet processes from one that has already imported the heavy libraries.
+"""Start Python programs from a process that has already imported their heavy libraries.
 
 A fresh interpreter spends about a second of CPU importing numpy, pandas, scipy and
 scikit-learn before a snippet's first line runs, and a cold build runs every snippet at
 least twice (once to show it, once to prove it prints the same again): those imports were
-most of what snippets cost. A fork server imports them once and forks a child per run.
+most of what snippets cost. A fork server imports them once and forks a child per run,
+which runs a module as ``python -m MODULE ARGS`` would. Snippets run this way
+(``snippet_exec``), and so do the test suite's site builds (``site_build``, ``fork=True``).
 
 The child is as separate from its siblings as a fresh process where it matters:
 
@@ -25,7 +27,7 @@ network guard), because libraries read those at import time. It exits when its p
 closes its stdin, so it never outlives the build or test process that started it.
 
 Protocol, one request per connection on a Unix socket: the client sends one JSON line
-``{"args", "env", "cwd", "stdout", "stderr"}``; the child answers ``pid N`` as soon as it
+``{"module", "args", "env", "cwd", "stdout", "stderr"}``; the child answers ``pid N`` as soon as it
 exists and ``exit N`` when it ends. A connection closed without an exit line means the
 child was killed or crashed in C code.
 """
@@ -37,6 +39,7 @@ import contextlib
 import importlib
 import json
 import os
+import runpy
 import selectors
 import signal
 import socket
@@ -83,7 +86,7 @@ PRELOAD = (
 )
 # Read by PRELOAD modules as they import (thread pools, the plotting backend, the network
 # guard's sitecustomize): the server's values are what every child gets.
-IMPORT_TIME_VARIABLES = (*SINGLE_THREADED, "MPLBACKEND", "PYTHONPATH")
+IMPORT_TIME_VARIABLES = (*SINGLE_THREADED, "MPLBACKEND", "PYTHONPATH", "NO_MKDOCS_2_WARNING")
 START_TIMEOUT = 120.0  # seconds for the server to import PRELOAD and listen
 
 
@@ -94,8 +97,8 @@ class ForkServerError(RuntimeError):
 # --- server side ----------------------------------------------------------------------
 
 
-def serve(socket_path: str) -> None:
-    for name in PRELOAD:
+def serve(socket_path: str, preload: list[str]) -> None:
+    for name in preload:
         importlib.import_module(name)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
@@ -142,12 +145,18 @@ def _child(connection: socket.socket, request: dict) -> None:
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             numpy.random.seed()  # fresh entropy, as in a new interpreter
-        from scripts.pipeline import snippet_worker
-
+        sys.argv = [request["module"], *request["args"]]
+        # Run as __main__ afresh; a preloaded copy would make runpy warn (its imports stay).
+        sys.modules.pop(request["module"], None)
         try:
-            code = snippet_worker.main(request["args"])
+            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+            code = 0
         except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:  # sys.exit("message"), as click and argparse do
+                print(exc.code, file=sys.stderr)
+                code = 1
         # What interpreter shutdown does, in its order.
         for thread in threading.enumerate():
             if thread is not threading.main_thread() and not thread.daemon:
@@ -168,9 +177,9 @@ def _child(connection: socket.socket, request: dict) -> None:
 
 
 class ForkServer:
-    """One running server, started with ``env``; ``run`` forks a child per request."""
+    """One running server, started with ``env``, that imported ``preload``; ``run`` forks."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], preload: tuple[str, ...] = PRELOAD) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="fork-server-"))
         self.socket_path = str(self.folder / "socket")
         self.stderr_path = self.folder / "server-stderr.txt"
@@ -178,7 +187,7 @@ class ForkServer:
         env = {**env, network_guard.LOG_VARIABLE: str(self.folder / "network.log")}
         with self.stderr_path.open("w") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "scripts.pipeline.fork_server", self.socket_path],
+                [sys.executable, "-m", "scripts.pipeline.fork_server", self.socket_path, *preload],
                 cwd=ROOT,
                 env=env,
                 stdin=subprocess.PIPE,
@@ -198,17 +207,18 @@ class ForkServer:
         return self.process.poll() is None
 
     def run(
-        self, args: list[str], *, timeout: float, env: dict[str, str], cwd: Path = ROOT
+        self, module: str, args: list[str], *, timeout: float, env: dict[str, str], cwd: Path = ROOT
     ) -> subprocess.CompletedProcess:
-        """Run ``snippet_worker.main(args)`` in a forked child, like ``child_process.run``.
+        """``python -m module *args`` in a forked child, like ``child_process.run``.
 
-        Returns the exit code and the child's stderr; raises ChildTimeout after
-        ``timeout`` seconds, with the child's whole process group killed.
+        Returns the exit code, stdout and stderr; raises ChildTimeout after ``timeout``
+        seconds, with the child's whole process group killed.
         """
         deadline = time.monotonic() + timeout
         with tempfile.TemporaryDirectory(prefix="forked-") as tmp:
             stdout, stderr = Path(tmp) / "stdout", Path(tmp) / "stderr"
             request = {
+                "module": module,
                 "args": args,
                 "env": env,
                 "cwd": str(cwd),
@@ -238,7 +248,7 @@ class ForkServer:
                         code = int(number)
             returncode = code if code is not None else -signal.SIGKILL
             return subprocess.CompletedProcess(
-                args,
+                [module, *args],
                 returncode,
                 stdout.read_text(errors="replace") if stdout.exists() else "",
                 stderr.read_text(errors="replace") if stderr.exists() else "",
@@ -272,17 +282,22 @@ _servers: dict[tuple, ForkServer] = {}
 _lock = threading.Lock()
 
 
-def server_for(env: dict[str, str]) -> ForkServer:
-    """This process's server for ``env``, started on first use, stopped at exit.
+def server_key(env: dict[str, str], preload: tuple[str, ...]) -> tuple:
+    """What two requests must share to fork from one server: what was imported, and the
+    environment variables read while importing it. Everything else is per request."""
+    return (preload, tuple((name, env.get(name)) for name in IMPORT_TIME_VARIABLES))
 
-    A child takes the whole environment of its request, but what the libraries read at
-    import time is the server's: a request that differs there gets a server of its own.
-    """
-    key = tuple((name, env.get(name)) for name in IMPORT_TIME_VARIABLES)
+
+def server_for(env: dict[str, str], preload: tuple[str, ...] | None = None) -> ForkServer:
+    """This process's server for ``env`` and ``preload`` (default: ``PRELOAD``), started
+    on first use, stopped at exit. A child takes the whole environment of its request."""
+    if preload is None:
+        preload = PRELOAD  # read at call time: tests may swap in a lighter set
+    key = server_key(env, preload)
     with _lock:
         server = _servers.get(key)
         if server is None or not server.alive():
-            server = _servers[key] = ForkServer(env)
+            server = _servers[key] = ForkServer(env, preload)
         return server
 
 
@@ -294,4 +309,4 @@ def _stop_all() -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], sys.argv[2:])

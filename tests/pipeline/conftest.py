@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from scripts import ROOT
+from scripts.pipeline import fork_server
 
 
 @pytest.fixture
@@ -23,3 +24,22 @@ def scratch_snippet():
 
     yield write
     shutil.rmtree(folder, ignore_errors=True)
+
+
+# What a forked test snippet's server imports: enough to show what forking shares (numpy's
+# global random state), cheap to start in every test worker. Real snippet runs use
+# fork_server.PRELOAD, a different server (the preload is part of its key).
+LIGHT_PRELOAD = ("numpy", "scripts.pipeline.snippet_worker")
+
+
+@pytest.fixture
+def light_fork_server(monkeypatch):
+    monkeypatch.setattr(fork_server, "PRELOAD", LIGHT_PRELOAD)
+
+
+@pytest.fixture(params=["fresh", "forked"])
+def interpreter(request) -> str:
+    """Both ways the runner starts a snippet: a fresh Python, and a fork from the server."""
+    if request.param == "forked":
+        request.getfixturevalue("light_fork_server")
+    return request.param

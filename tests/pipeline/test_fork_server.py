@@ -17,7 +17,12 @@ import pytest
 
 from scripts import ROOT
 from scripts.pipeline import fork_server, snippet_exec
-from tests.pipeline.processes import alive, gone_within
+from tests.pipeline.processes import gone_within
+
+
+@pytest.fixture(autouse=True)
+def _light(light_fork_server):
+    """Every fork here comes from a server that imported numpy only (cheap to start)."""
 
 
 def forked(path: str) -> snippet_exec.Result:
@@ -88,7 +93,7 @@ def test_the_server_exits_when_the_process_that_started_it_dies():
     code = (
         "import os, signal\n"
         "from scripts.pipeline import fork_server\n"
-        "server = fork_server.server_for(dict(os.environ))\n"
+        "server = fork_server.ForkServer(dict(os.environ), preload=())\n"
         "print(server.process.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
@@ -97,12 +102,11 @@ def test_the_server_exits_when_the_process_that_started_it_dies():
     )
     server = int(parent.stdout.split()[0])
     assert gone_within(server, 10), f"fork server {server} outlived its parent"
-    assert not alive(server)
 
 
-def test_servers_are_shared_by_environment_that_matters_at_import(monkeypatch):
+def test_requests_share_a_server_only_when_imports_and_import_time_settings_match():
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GUIDE_FORK_TEST": "a"}
-    server = fork_server.server_for(env)
-    assert fork_server.server_for({**env, "GUIDE_FORK_TEST": "b"}) is server
-    other = fork_server.server_for({**env, "OMP_NUM_THREADS": "2"})
-    assert other is not server
+    key = fork_server.server_key(env, ("numpy",))
+    assert fork_server.server_key({**env, "GUIDE_FORK_TEST": "b"}, ("numpy",)) == key
+    assert fork_server.server_key({**env, "OMP_NUM_THREADS": "2"}, ("numpy",)) != key
+    assert fork_server.server_key(env, ("numpy", "pandas")) != key

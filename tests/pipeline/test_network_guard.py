@@ -15,7 +15,6 @@ from scripts.pipeline import network_guard, notebooks, snippet_exec
 from tests.pipeline.test_notebooks import failure_of
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snippet(
     scratch_snippet, interpreter
 ):
@@ -35,7 +34,6 @@ def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snipp
     assert "'192.0.2.1'" in message and "'example.com'" in message and "127.0.0.1" in message
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet, interpreter):
     path = scratch_snippet(
         "import socket\n"
@@ -50,7 +48,6 @@ def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet, interp
     assert snippet_exec.execute(path, interpreter=interpreter).sections[0].stdout == "ping\n"
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_a_server_bound_to_every_interface_is_refused(scratch_snippet, interpreter):
     path = scratch_snippet("import socket\nsocket.create_server(('0.0.0.0', 0)).close()\n")
     with pytest.raises(snippet_exec.SnippetError, match=r"bind to 0\.0\.0\.0:0"):

@@ -55,7 +55,6 @@ def test_every_snippet_directive_resolves():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet, interpreter):
     path = scratch_snippet(
         'print("ok")\n# --8<-- [start:boom]\nraise RuntimeError("broken on purpose")\n# --8<-- [end:boom]\n'
@@ -67,14 +66,12 @@ def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet, interp
     assert "line 3" in message  # the traceback points at the snippet's own line
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_a_hanging_snippet_is_killed_at_its_timeout(scratch_snippet, interpreter):
     path = scratch_snippet("# /// snippet\n# timeout = 1\n# ///\nwhile True:\n    pass\n")
     with pytest.raises(snippet_exec.SnippetError, match="within its 1 s timeout"):
         snippet_exec.execute(path, interpreter=interpreter)
 
 
-@pytest.mark.parametrize("interpreter", ["fresh", "forked"])
 def test_sections_get_their_own_output_and_figures(scratch_snippet, interpreter):
     path = scratch_snippet(
         "import matplotlib.pyplot as plt\n"
