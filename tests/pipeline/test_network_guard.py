@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from scripts.pipeline import network_guard, notebooks, snippet_exec
-from tests.pipeline.test_notebooks import failure_of
+from tests.pipeline.scratch_notebooks import failure_of
 
 
 def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snippet(

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT
 from scripts.pipeline import notebooks
+from tests.pipeline.scratch_notebooks import HEADER, failure_of
 
 SOURCES = notebooks.sources()
 
@@ -69,26 +70,6 @@ def test_every_notebook_is_in_the_nav():
         pages = nav_pages(yaml_load(config).get("nav", []))
     missing = [s.stem for s in SOURCES if f"{notebooks.SITE_FOLDER}/{s.stem}.ipynb" not in pages]
     assert not missing, f"add these notebooks to the Projects nav in mkdocs.yml: {missing}"
-
-
-HEADER = (
-    "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent\n#     text_representation:\n"
-    "#       format_name: percent\n# ---\n\n"
-)
-
-
-def failure_of(name: str, cells: str) -> tuple[str, str]:
-    """Execute a throwaway notebook that must fail; return (its path, the error message)."""
-    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    source = folder / name
-    source.write_text(HEADER + cells, encoding="utf-8")
-    try:
-        with pytest.raises(notebooks.NotebookError) as info:
-            notebooks.execute(source, timeout=120)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return source.relative_to(ROOT).as_posix(), str(info.value)
 
 
 def test_a_failing_cell_fails_naming_notebook_and_cell():
