@@ -53,7 +53,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-import httpx
+import httpx2
 import joblib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -501,7 +501,7 @@ while not server.started and time.monotonic() < deadline:
     time.sleep(0.05)
 print("server started:", server.started, "| bound to 127.0.0.1 on a free port")
 
-client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5.0)
+client = httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=5.0)
 print(client.get("/health").json())
 
 # %% [markdown]
@@ -1168,10 +1168,10 @@ server.should_exit = True
 server_thread.join(timeout=10)
 print("server thread alive:", server_thread.is_alive())
 try:
-    httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0)
+    httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1.0)
     port_closed = False
     print("port still answering")
-except httpx.ConnectError:
+except httpx2.ConnectError:
     port_closed = True
     print("port closed: connection refused")
 prediction_log.removeHandler(log_handler)
@@ -1204,7 +1204,7 @@ assert not server_thread.is_alive() and port_closed and not ROOT.exists()
 #   `intercept` as in training) and check that the policy answers "INVESTIGATE", not
 #   "RETRAIN".
 # * Add a `/predict/batch` endpoint and compare throughput with the one-at-a-time loop.
-# * Run the server with `workers=2` in a subprocess and load-test it with concurrent httpx
+# * Run the server with `workers=2` in a subprocess and load-test it with concurrent httpx2
 #   requests; watch p95 rather than the mean.
 # * Turn the drift and policy cells into a scheduled job that writes its decision to a
 #   table, and alert on "RETRAIN" like any other failed health check.

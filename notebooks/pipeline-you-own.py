@@ -69,6 +69,7 @@ import sklearn
 import skops.io as sio
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from IPython.display import display
 from mlflow import MlflowClient
 from mlflow.models import infer_signature
@@ -89,13 +90,6 @@ from snippets.skills.evaluation.model_comparison import (
     decide,
     paired_difference,
 )
-
-with warnings.catch_warnings():
-    # Newer Starlette warns that its httpx TestClient is deprecated; it still works.
-    warnings.filterwarnings(
-        "ignore", message="Using `httpx` with `starlette.testclient`"
-    )
-    from fastapi.testclient import TestClient
 
 # MLflow and Alembic log INFO lines (database migrations, run links) to stderr.
 for name in ("mlflow", "alembic"):

@@ -77,7 +77,7 @@ PRELOAD = (
     "matplotlib.pyplot",
     "pydantic",
     "yaml",
-    "httpx",
+    "httpx2",
     "fastapi",
     "fastapi.testclient",
     "joblib",

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import httpx
+import httpx2
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -175,9 +175,9 @@ def serve(state: StandIn | None = None) -> Iterator[tuple[str, StandIn]]:
         deadline = time.monotonic() + 10
         while True:  # wait until the port answers
             try:
-                if httpx.get(f"{base_url}/models", timeout=1).status_code == 200:
+                if httpx2.get(f"{base_url}/models", timeout=1).status_code == 200:
                     break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 pass
             assert time.monotonic() < deadline, "stand-in server never started"
             time.sleep(0.02)

@@ -1,6 +1,9 @@
 # /// snippet
 # ///
-"""A copyable client for any OpenAI-compatible chat-completions server, on plain httpx.
+"""A copyable client for any OpenAI-compatible chat-completions server, on plain httpx2.
+
+httpx2 is Pydantic's maintained fork of httpx, with the same API: on httpx 0.28, replace
+``httpx2`` with ``httpx`` throughout and it runs unchanged.
 
 Copy this file and ``snippets/llm/chat_model.py`` (for ``Completion``), set LLM_BASE_URL,
 LLM_API_KEY and LLM_MODEL, and it talks to a hosted provider, vLLM, Ollama or llama.cpp's
@@ -19,7 +22,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
+import httpx2
 
 from snippets.llm.chat_model import Completion, Message
 
@@ -119,7 +122,7 @@ class OpenAIChatClient:
         self.model, self.retry, self.deadline_s = model, retry, deadline_s
         self.connect_timeout_s, self.read_timeout_s = connect_timeout_s, read_timeout_s
         self._rng, self._sleep = rng or random.Random(), sleep
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers)
+        self._http = httpx2.Client(base_url=base_url.rstrip("/"), headers=headers)
         self.attempts: list[Attempt] = []  # what the last call went through
         self.time_to_first_chunk_s: float | None = None  # of the last stream
 
@@ -151,11 +154,11 @@ class OpenAIChatClient:
         )
 
     # -- one attempt ---------------------------------------------------------------
-    def _timeout(self, remaining_s: float) -> httpx.Timeout:
+    def _timeout(self, remaining_s: float) -> httpx2.Timeout:
         read = min(self.read_timeout_s, remaining_s)
-        return httpx.Timeout(read, connect=min(self.connect_timeout_s, remaining_s))
+        return httpx2.Timeout(read, connect=min(self.connect_timeout_s, remaining_s))
 
-    def _check(self, response: httpx.Response) -> None:
+    def _check(self, response: httpx2.Response) -> None:
         if response.status_code < 400:
             return
         response.read()
@@ -174,15 +177,15 @@ class OpenAIChatClient:
         # sends the same bug again, so fail at once with the server's message.
         raise RequestRejected(response.status_code, message)
 
-    def _send(self, body: dict, remaining_s: float) -> httpx.Response:
+    def _send(self, body: dict, remaining_s: float) -> httpx2.Response:
         request = self._http.build_request(
             "POST", "/chat/completions", json=body, timeout=self._timeout(remaining_s)
         )
         try:
             response = self._http.send(request, stream=True)  # headers only, so far
-        except httpx.TimeoutException as exc:
+        except httpx2.TimeoutException as exc:
             raise RetryableError("timeout") from exc
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             raise RetryableError("connection error") from exc
         try:
             self._check(response)
@@ -201,9 +204,9 @@ class OpenAIChatClient:
                     raise DeadlineExceeded(
                         "the answer was still arriving at the deadline"
                     )
-        except httpx.TimeoutException as exc:
+        except httpx2.TimeoutException as exc:
             raise RetryableError("timeout") from exc
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             raise RetryableError("connection error") from exc
         finally:
             response.close()
@@ -247,7 +250,7 @@ class OpenAIChatClient:
                         parts.append(text)
                         on_text(text)
                     finish = choice.get("finish_reason") or finish
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             # Text may already be on the caller's screen: do not retry, report.
             raise LLMError(f"stream broke after {len(parts)} chunks: {exc}") from exc
         finally:

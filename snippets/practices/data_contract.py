@@ -3,25 +3,17 @@
 # ///
 """One data contract (pandera) checked before batch scoring and at the API edge."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-with warnings.catch_warnings():
-    # Newer Starlette warns that its httpx-based TestClient is deprecated; it still works.
-    warnings.filterwarnings(
-        "ignore", message="Using `httpx` with `starlette.testclient`"
-    )
-    from fastapi.testclient import TestClient
 
 # --8<-- [start:contract]
 OWNERSHIP = ["rent", "own", "mortgage"]

@@ -23,7 +23,6 @@ import logging
 import secrets
 import shutil
 import tempfile
-import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,6 +34,7 @@ import sklearn
 import skops.io as sio
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 from mlflow.models import infer_signature
 from pydantic import BaseModel, ConfigDict, Field
@@ -51,9 +51,6 @@ from snippets.skills.evaluation.model_comparison import (
 
 for noisy in ("mlflow", "alembic", "sqlalchemy"):  # their INFO lines go to stderr
     logging.getLogger(noisy).setLevel(logging.WARNING)
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette")
-    from fastapi.testclient import TestClient
 
 pd.set_option("display.width", 88)
 workdir = Path(tempfile.mkdtemp(prefix="mlflow-demo-"))

@@ -5,7 +5,6 @@ falls back to a default), so the schema is the model's first line of defence.
 """
 
 import json
-import warnings
 from typing import Literal
 
 import numpy as np
@@ -13,17 +12,11 @@ import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-with warnings.catch_warnings():
-    # Newer Starlette warns that its httpx-based TestClient is deprecated; it still works.
-    warnings.filterwarnings(
-        "ignore", message="Using `httpx` with `starlette.testclient`"
-    )
-    from fastapi.testclient import TestClient
 
 # --8<-- [start:schema]
 Purpose = Literal["car", "home_improvement", "debt_consolidation", "education"]

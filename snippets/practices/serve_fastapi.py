@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from typing import Literal
 
-import httpx
+import httpx2
 import numpy as np
 import pandas as pd
 import uvicorn
@@ -153,7 +153,7 @@ for route in app.routes:
 
 # --8<-- [start:readiness]
 @contextmanager
-def running(app: FastAPI) -> Iterator[httpx.Client]:
+def running(app: FastAPI) -> Iterator[httpx2.Client]:
     """Serve `app` on 127.0.0.1 from a thread; stop it on exit, even after a failure."""
     # Port 0 lets the OS pick a free port; handing the bound socket to uvicorn avoids the
     # race of "find a free port, close it, hope nobody takes it before the server binds".
@@ -169,13 +169,13 @@ def running(app: FastAPI) -> Iterator[httpx.Client]:
     )
     thread.start()
     try:
-        with httpx.Client(base_url=url, timeout=5.0) as client:
+        with httpx2.Client(base_url=url, timeout=5.0) as client:
             deadline = time.monotonic() + 10
             while True:  # wait until the port answers, as a liveness probe would
                 try:
                     if client.get("/livez").status_code == 200:
                         break
-                except httpx.TransportError:
+                except httpx2.TransportError:
                     pass
                 assert time.monotonic() < deadline, "server never started"
                 time.sleep(0.02)
@@ -198,7 +198,7 @@ payload = {
 readiness, liveness = [], []
 with running(app) as client:
 
-    def probe() -> httpx.Response:
+    def probe() -> httpx2.Response:
         liveness.append(client.get("/livez").status_code)
         ready = client.get("/readyz")
         readiness.append(ready.status_code)

@@ -100,19 +100,13 @@ if __name__ == "__main__":
     import secrets
     import tempfile
     import time
-    import warnings
 
     import numpy as np
+    from fastapi.testclient import TestClient
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="Using `httpx` with `starlette.testclient`"
-        )
-        from fastapi.testclient import TestClient
 
     rng = np.random.default_rng(3)
     X = pd.DataFrame(
