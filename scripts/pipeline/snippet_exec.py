@@ -199,7 +199,17 @@ def store(result: Result) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(result.to_json())
-    os.replace(tmp, entry)
+    if result.reproduced:
+        os.replace(tmp, entry)
+        return
+    # A single run never replaces an entry: the build finishing a snippet that the tests
+    # have just verified must not undo the "reproduced" mark (same key, same inputs).
+    try:
+        os.link(tmp, entry)  # creates the entry only if there is none, atomically
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
 
 
 def run_cached(path: str) -> Result:

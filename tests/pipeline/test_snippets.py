@@ -139,6 +139,18 @@ def test_a_build_stored_output_is_reproduced_once_then_trusted(scratch_snippet, 
     assert snippet_exec.verify(path, fresh=True) is None and runs == [path, path]
 
 
+def test_a_single_run_stored_late_does_not_undo_a_reproduced_entry(scratch_snippet, tmp_path, monkeypatch):
+    # The real build runs a snippet while a test verifies it; if the build stores last, the
+    # entry must stay reproduced, or the next warm run executes the snippet again.
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    path = scratch_snippet('print("a")\n')
+    late = snippet_exec.execute(path)
+    assert snippet_exec.verify(path) is None and snippet_exec.cached(path).reproduced
+    snippet_exec.store(late)
+    assert snippet_exec.cached(path).reproduced is True
+    assert list((tmp_path / "snippets").glob("*.tmp")) == [], "a temporary file was left behind"
+
+
 def test_a_stored_output_that_a_fresh_run_contradicts_fails_and_stays_unreproduced(
     scratch_snippet, tmp_path, monkeypatch
 ):
