@@ -15,7 +15,9 @@ The child is as separate from its siblings as a fresh process where it matters:
   name at each event);
 - fresh random state: Python's ``random`` reseeds itself after a fork and numpy's legacy
   global generator is reseeded here, so an unseeded snippet still differs between runs;
-- an exit like the interpreter's: wait for non-daemon threads, run atexit handlers, flush.
+- an exit like the interpreter's: an uncaught exception printed, non-daemon threads and
+  threading's exit callbacks waited for, atexit handlers run, output flushed; Ctrl-C
+  raises KeyboardInterrupt.
 
 What a fork shares with its siblings: the modules in ``PRELOAD`` (imported once, so their
 import-time side effects happened once, in the server) and the memory layout, so object
@@ -37,6 +39,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import importlib
+import importlib.util
 import json
 import os
 import runpy
@@ -86,8 +89,23 @@ PRELOAD = (
 )
 # Read by PRELOAD modules as they import (thread pools, the plotting backend, the network
 # guard's sitecustomize): the server's values are what every child gets.
-IMPORT_TIME_VARIABLES = (*SINGLE_THREADED, "MPLBACKEND", "PYTHONPATH", "NO_MKDOCS_2_WARNING")
+# Interpreter start-up reads a few more (warnings, text encodings, locale); a child cannot
+# change those after the fact, so they are part of the key too.
+IMPORT_TIME_VARIABLES = (
+    *SINGLE_THREADED,
+    "MPLBACKEND",
+    "PYTHONPATH",
+    "NO_MKDOCS_2_WARNING",
+    "PYTHONWARNINGS",
+    "PYTHONUTF8",
+    "PYTHONIOENCODING",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+)
 START_TIMEOUT = 120.0  # seconds for the server to import PRELOAD and listen
+DIED = -1  # the return code reported for a child that ended without an exit line
+REQUEST_TIMEOUT = 2.0  # seconds for a connected client to send its request line (ours send at once)
 
 
 class ForkServerError(RuntimeError):
@@ -114,15 +132,37 @@ def serve(socket_path: str, preload: list[str]) -> None:
                     return
                 continue
             connection, _ = listener.accept()
-            request = json.loads(connection.makefile("r", encoding="utf-8").readline())
-            if os.fork() == 0:
-                selector.close()
-                listener.close()
-                _child(connection, request)  # never returns
+            try:
+                # One client that connects and stalls must not hold up the others.
+                connection.settimeout(REQUEST_TIMEOUT)
+                request = json.loads(connection.makefile("r", encoding="utf-8").readline())
+                connection.settimeout(None)
+                if os.fork() == 0:
+                    selector.close()
+                    listener.close()
+                    _child(connection, request)  # never returns
+            except Exception:  # a bad request or a failed fork ends that request, not the server
+                traceback.print_exc()
             connection.close()
         with contextlib.suppress(ChildProcessError):  # reap finished children
             while os.waitpid(-1, os.WNOHANG)[0]:
                 pass
+
+
+def _as_main(module: str) -> None:
+    """``python -m module``: a package runs its ``__main__`` submodule, afresh."""
+    spec = importlib.util.find_spec(module)
+    main = f"{module}.__main__" if spec and spec.submodule_search_locations else module
+    # A preloaded copy would make runpy warn; the modules it imported stay loaded.
+    sys.modules.pop(main, None)
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    print(exc.code, file=sys.stderr)  # sys.exit("message"), as click and argparse do
+    return 1
 
 
 def _child(connection: socket.socket, request: dict) -> None:
@@ -130,7 +170,9 @@ def _child(connection: socket.socket, request: dict) -> None:
     try:
         os.setsid()
         connection.sendall(f"pid {os.getpid()}\n".encode())
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+        # A fresh interpreter's handlers: Ctrl-C raises KeyboardInterrupt, the rest default.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for number in (signal.SIGTERM, signal.SIGCHLD):
             signal.signal(number, signal.SIG_DFL)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -142,25 +184,24 @@ def _child(connection: socket.socket, request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        time.tzset()
+        network_guard.set_log(os.environ.get(network_guard.LOG_VARIABLE))
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             numpy.random.seed()  # fresh entropy, as in a new interpreter
         sys.argv = [request["module"], *request["args"]]
-        # Run as __main__ afresh; a preloaded copy would make runpy warn (its imports stay).
-        sys.modules.pop(request["module"], None)
         try:
-            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+            _as_main(request["module"])
             code = 0
         except SystemExit as exc:
-            if exc.code is None or isinstance(exc.code, int):
-                code = exc.code or 0
-            else:  # sys.exit("message"), as click and argparse do
-                print(exc.code, file=sys.stderr)
-                code = 1
-        # What interpreter shutdown does, in its order.
-        for thread in threading.enumerate():
-            if thread is not threading.main_thread() and not thread.daemon:
-                thread.join()
+            code = _exit_status(exc)
+        except BaseException:
+            traceback.print_exc()  # as the interpreter prints an uncaught exception
+            code = 1
+        # What interpreter shutdown does, in its order: wait for non-daemon threads and
+        # run threading's exit callbacks (concurrent.futures lets its workers finish
+        # there), then atexit handlers.
+        threading._shutdown()
         atexit._run_exitfuncs()
     except BaseException:
         traceback.print_exc()
@@ -246,7 +287,9 @@ class ForkServer:
                         pid = int(number)
                     else:
                         code = int(number)
-            returncode = code if code is not None else -signal.SIGKILL
+            # No exit line: killed by a signal or crashed in C code; the server reaped
+            # it, so its wait status is not known here.
+            returncode = code if code is not None else DIED
             return subprocess.CompletedProcess(
                 [module, *args],
                 returncode,

@@ -63,12 +63,21 @@ def _destination(event: str, args: tuple) -> str | None:
     return None
 
 
-def install() -> None:
-    """Refuse non-loopback network use in this process; record each attempt in the log.
+# Where refused attempts are recorded: set when the hook is installed, from the
+# environment, and again by a child forked from scripts/pipeline/fork_server.py, which
+# inherits the hook and has a log of its own. Kept here, not read from os.environ at each
+# event, so a snippet that clears its environment cannot silence the record.
+_log: str | None = None
 
-    The log's name is read from the environment at each attempt, not once: a child forked
-    by scripts/pipeline/fork_server.py inherits this hook and sets its own log.
-    """
+
+def set_log(path: str | None) -> None:
+    global _log
+    _log = path
+
+
+def install() -> None:
+    """Refuse non-loopback network use in this process; record each attempt in the log."""
+    set_log(os.environ.get(LOG_VARIABLE))
 
     def hook(event: str, args: tuple) -> None:
         if not event.startswith("socket."):
@@ -76,9 +85,8 @@ def install() -> None:
         destination = _destination(event, args)
         if destination is None:
             return
-        log = os.environ.get(LOG_VARIABLE)
-        if log:
-            with open(log, "a", encoding="utf-8") as handle:
+        if _log:
+            with open(_log, "a", encoding="utf-8") as handle:
                 handle.write(f"{destination} ({event})\n")
         raise NetworkRefused(
             f"refused to {destination}: snippets and notebooks run offline and may only use "

@@ -151,14 +151,22 @@ def execute(path: str, *, timeout: float | None = None, interpreter: Interpreter
         )
         args = [path, str(out)]
         fork = interpreter == "forked" or (interpreter == "auto" and next(_runs) > 0)
-        server = fork_server.server_for(env) if fork else None
-        started = time.perf_counter()
         try:
+            # Started (once per process) before the clock: its imports are not this snippet's.
+            server = fork_server.server_for(env) if fork else None
+            started = time.perf_counter()
             if server is not None:
-                proc = server.run("scripts.pipeline.snippet_worker", args, timeout=limit, env=env)
+                try:
+                    proc = server.run("scripts.pipeline.snippet_worker", args, timeout=limit, env=env)
+                except OSError as exc:
+                    raise fork_server.ForkServerError(str(exc)) from exc
             else:
                 argv = [sys.executable, "-m", "scripts.pipeline.snippet_worker", *args]
                 proc = child_process.run(argv, timeout=limit, env=env)
+        except fork_server.ForkServerError as exc:
+            raise SnippetError(
+                f"{path}: could not run it through the fork server (scripts/pipeline/fork_server.py): {exc}"
+            ) from exc
         except child_process.ChildTimeout:
             raise SnippetError(
                 f"{path}: did not finish within its {limit:g} s timeout (an endless loop, a server "
@@ -173,7 +181,7 @@ def execute(path: str, *, timeout: float | None = None, interpreter: Interpreter
             )
         if not out.exists():
             raise SnippetError(
-                f"{path}: the snippet process died (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
+                f"{path}: the snippet process died ({_how(proc.returncode)}):\n{proc.stderr[-2000:]}"
             )
         data = json.loads(out.read_text(encoding="utf-8"))
     if data["error"]:
@@ -182,6 +190,12 @@ def execute(path: str, *, timeout: float | None = None, interpreter: Interpreter
         raise SnippetError(f"{path}: raised in {where}:\n{data['error']}")
     sections = tuple(Section(s["name"], s["stdout"], tuple(s["figures"])) for s in data["sections"])
     return Result(path, sections, seconds)
+
+
+def _how(returncode: int) -> str:
+    if returncode == fork_server.DIED:
+        return "killed by a signal, or crashed"
+    return f"exit {returncode}"
 
 
 def cached(path: str) -> Result | None:

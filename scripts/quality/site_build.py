@@ -2,10 +2,11 @@
 
 Used by the tests' fixtures, `make check`, the benchmark, the search evaluation and the
 Lighthouse report. A subprocess, not an import: each build starts from a clean interpreter,
-exactly like a contributor's, and nothing here depends on MkDocs internals. The test suite,
-which builds a dozen small sites, forks them instead (``fork=True``) from a server that
-imported MkDocs, the theme and the Markdown extensions once (scripts/pipeline/fork_server.py);
-the benchmark and the reproducibility check keep whole fresh processes.
+exactly like a contributor's, and nothing here depends on MkDocs internals. The test suite
+forks its builds instead (``fork=True``: the real site and a dozen small fixture sites)
+from a server that imported MkDocs, the theme and the Markdown extensions once
+(scripts/pipeline/fork_server.py); `make check`, the benchmark and the reproducibility
+check keep whole fresh processes.
 """
 
 from __future__ import annotations

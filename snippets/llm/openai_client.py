@@ -2,8 +2,9 @@
 # ///
 """A copyable client for any OpenAI-compatible chat-completions server, on plain httpx2.
 
-httpx2 is Pydantic's maintained fork of httpx, with the same API: on httpx 0.28, replace
-``httpx2`` with ``httpx`` throughout and it runs unchanged.
+httpx2 is Pydantic's maintained fork of httpx, with the same API: renaming ``httpx2`` to
+``httpx`` should give an httpx 0.28 client (untested here; httpx 0.28 verifies TLS with
+certifi's bundle, httpx2 with the operating system's certificates).
 
 Copy this file and ``snippets/llm/chat_model.py`` (for ``Completion``), set LLM_BASE_URL,
 LLM_API_KEY and LLM_MODEL, and it talks to a hosted provider, vLLM, Ollama or llama.cpp's

@@ -301,17 +301,17 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
         lambda r: None if "ERR_ABORTED" in (r.failure or "") else problem(f"failed: {r.url} ({r.failure})"),
     )
     # Every page fetches the same search index, and the search worker indexes it again: the
-    # first page gets the real one, the others an index with no documents (same request,
-    # same worker start-up), which saves a tenth of the crawl's browser CPU.
+    # first page gets the real one (the crawl waits for its response), the others an index with
+    # no documents at that same URL, which saves a tenth of the crawl's browser CPU. Any
+    # other URL goes to the server, so a page asking for a wrong index path still 404s.
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     empty_index = json.dumps({**index, "docs": []})
-    seen_index = []
+    index_url = urljoin(site_url, "search/search_index.json")
 
     def search_index(route) -> None:
-        if seen_index:
+        if route.request.url == index_url and current["page"] != "/":
             route.fulfill(body=empty_index, content_type="application/json")
         else:
-            seen_index.append(route.request.url)
             route.continue_()
 
     page.route("**/search/search_index.json", search_index)
@@ -319,7 +319,11 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
         for rel in result.pages:
             path = "" if rel == "." else rel + "/"
             current["page"] = "/" + path
-            page.goto(site_url + path, wait_until="load")
+            if rel == ".":
+                with page.expect_response(index_url):
+                    page.goto(site_url + path, wait_until="load")
+            else:
+                page.goto(site_url + path, wait_until="load")
         page.wait_for_timeout(500)  # late requests of the last page
     finally:
         context.close()

@@ -10,13 +10,15 @@ and no server left behind when its parent goes.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 
 from scripts import ROOT
-from scripts.pipeline import fork_server, snippet_exec
+from scripts.pipeline import fork_server, network_guard, snippet_exec
+from scripts.pipeline.cache import SINGLE_THREADED
 from tests.pipeline.processes import gone_within
 
 
@@ -64,6 +66,42 @@ def test_a_fork_exits_like_an_interpreter_waiting_for_threads_and_running_atexit
     assert marks.read_text().split() == ["thread", "atexit"]
 
 
+def test_a_fork_exits_with_an_executor_left_open_as_an_interpreter_does(scratch_snippet):
+    # concurrent.futures lets its idle workers go through threading's exit callbacks,
+    # which a hand-written join of the threads would never call (the fork would hang).
+    path = scratch_snippet(
+        "# /// snippet\n# timeout = 20\n# ///\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "pool = ThreadPoolExecutor(2)\n"
+        "print(pool.submit(sum, [1, 2]).result())\n"
+    )
+    assert forked(path).output() == "3\n"
+
+
+def test_an_uncaught_exception_still_runs_atexit_handlers(scratch_snippet, tmp_path):
+    mark = tmp_path / "atexit.txt"
+    path = scratch_snippet(
+        f"import atexit\natexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n"
+        "raise RuntimeError('on purpose')\n"
+    )
+    with pytest.raises(snippet_exec.SnippetError, match="on purpose"):
+        forked(path)
+    assert mark.read_text() == "ran"
+
+
+def test_a_stalled_client_or_a_malformed_request_does_not_stop_the_server(scratch_snippet):
+    # (The same server as the snippet's: the key is the preload and import-time settings.)
+    path = scratch_snippet("print('served')\n")
+    forked(path)  # the server is up
+    env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"}
+    server = fork_server.server_for(network_guard.child_env(env, ROOT, ROOT / "unused.log"))
+    with socket.socket(socket.AF_UNIX) as stalled, socket.socket(socket.AF_UNIX) as garbled:
+        stalled.connect(server.socket_path)  # connects and never sends its request
+        garbled.connect(server.socket_path)
+        garbled.sendall(b"not json\n")
+        assert forked(path).output() == "served\n"
+
+
 def test_a_timeout_kills_the_fork_and_the_server_it_started(scratch_snippet, tmp_path):
     pid_file = tmp_path / "server.pid"
     path = scratch_snippet(
@@ -84,7 +122,7 @@ def test_a_fork_that_dies_without_a_traceback_is_reported_with_its_path(scratch_
     )
     with pytest.raises(snippet_exec.SnippetError) as info:
         forked(path)
-    assert str(info.value).startswith(f"{path}: the snippet process died")
+    assert str(info.value).startswith(f"{path}: the snippet process died (killed by a signal")
     assert "dying in C" in str(info.value)  # what the process wrote to its stderr
 
 

@@ -34,6 +34,15 @@ def test_a_swallowed_connection_and_a_child_process_download_both_fail_the_snipp
     assert "'192.0.2.1'" in message and "'example.com'" in message and "127.0.0.1" in message
 
 
+def test_clearing_the_environment_does_not_silence_the_guard(scratch_snippet, interpreter):
+    path = scratch_snippet(
+        "import os, socket\nos.environ.clear()\n"
+        "try:\n    socket.getaddrinfo('example.com', 443)\nexcept OSError:\n    print('swallowed')\n"
+    )
+    with pytest.raises(snippet_exec.SnippetError, match="look up 'example.com'"):
+        snippet_exec.execute(path, interpreter=interpreter)
+
+
 def test_a_snippet_may_serve_and_call_itself_on_loopback(scratch_snippet, interpreter):
     path = scratch_snippet(
         "import socket\n"

@@ -139,6 +139,31 @@ def test_a_build_stored_output_is_reproduced_once_then_trusted(scratch_snippet, 
     assert snippet_exec.verify(path, fresh=True) is None and runs == [path, path]
 
 
+def test_ctrl_c_raises_keyboard_interrupt_in_the_snippet(scratch_snippet, interpreter):
+    path = scratch_snippet(
+        "import signal\ntry:\n    signal.raise_signal(signal.SIGINT)\n"
+        "except KeyboardInterrupt:\n    print('caught Ctrl-C')\n"
+    )
+    assert snippet_exec.execute(path, interpreter=interpreter).output() == "caught Ctrl-C\n"
+
+
+def test_on_a_cold_cache_the_second_run_is_a_fresh_interpreter(scratch_snippet, tmp_path, monkeypatch):
+    # Two forks of one server share its memory layout; the runs that decide whether an
+    # output is reproducible must not.
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    path = scratch_snippet('print("a")\n')
+    seen = []
+    real_execute = snippet_exec.execute
+
+    def recording(p, **options):
+        seen.append(options.get("interpreter", "auto"))
+        return real_execute(p, **options)
+
+    monkeypatch.setattr(snippet_exec, "execute", recording)
+    assert snippet_exec.verify(path) is None
+    assert seen == ["auto", "fresh"]
+
+
 def test_a_single_run_stored_late_does_not_undo_a_reproduced_entry(scratch_snippet, tmp_path, monkeypatch):
     # The real build runs a snippet while a test verifies it; if the build stores last, the
     # entry must stay reproduced, or the next warm run executes the snippet again.
