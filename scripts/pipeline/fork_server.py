@@ -16,8 +16,8 @@ The child is as separate from its siblings as a fresh process where it matters:
 - fresh random state: Python's ``random`` reseeds itself after a fork and numpy's legacy
   global generator is reseeded here, so an unseeded snippet still differs between runs;
 - an exit like the interpreter's: an uncaught exception printed, non-daemon threads and
-  threading's exit callbacks waited for, atexit handlers run, output flushed; Ctrl-C
-  raises KeyboardInterrupt.
+  threading's exit callbacks waited for, atexit handlers run, output flushed; signal
+  handlers as a fresh interpreter started by the same parent would have them.
 
 What a fork shares with its siblings: the modules in ``PRELOAD`` (imported once, so their
 import-time side effects happened once, in the server) and the memory layout, so object
@@ -170,10 +170,9 @@ def _child(connection: socket.socket, request: dict) -> None:
     try:
         os.setsid()
         connection.sendall(f"pid {os.getpid()}\n".encode())
-        # A fresh interpreter's handlers: Ctrl-C raises KeyboardInterrupt, the rest default.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        for number in (signal.SIGTERM, signal.SIGCHLD):
-            signal.signal(number, signal.SIG_DFL)
+        # Signal handlers stay the server's, which are a fresh interpreter's: Python sets
+        # Ctrl-C to raise KeyboardInterrupt unless its parent ignored SIGINT, and so does
+        # a snippet started by that same parent.
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)

@@ -53,7 +53,10 @@ def timed_make_test(env: dict[str, str]) -> tuple[float, str]:
     )
     seconds = time.perf_counter() - started
     lines = [line.strip("= ") for line in proc.stdout.splitlines() if " in " in line and line.startswith("=")]
-    return seconds, (lines[-1] if lines else f"exit status {proc.returncode}")
+    summary = lines[-1] if lines else f"exit status {proc.returncode}"
+    # A timing of a failing run is worth little without knowing what failed.
+    failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    return seconds, "\n".join([summary, *failed])
 
 
 def make_test_figures() -> None:
