@@ -25,6 +25,13 @@ import yaml
 from scripts import ROOT
 from scripts.pipeline.live_reload import CodeWatch, ReloadError
 
+# `python -m mkdocs`, with Ctrl-C raising KeyboardInterrupt even when this process was
+# started with SIGINT ignored (a background job): Python would otherwise keep ignoring it,
+# and stop() would wait out its timeout instead of letting MkDocs clean up.
+SERVE = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
+)
 START_TIMEOUT = 180  # seconds for the first build on a busy machine
 RELOAD_TIMEOUT = 90  # seconds for one rebuild after an edit
 
@@ -85,7 +92,7 @@ class Server:
         env.pop("PYTHONPATH", None)  # the copy's scripts/, not the repository's
         with log.open("w") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--config-file", "serve.yml"]
+                [sys.executable, "-c", SERVE, "serve", "--config-file", "serve.yml"]
                 + ["--dev-addr", f"127.0.0.1:{self.port}"],
                 cwd=project,
                 env=env,
