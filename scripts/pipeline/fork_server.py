@@ -11,8 +11,7 @@ The child is as separate from its siblings as a fresh process where it matters:
 
 - its own session, so its own process group: a timeout kills it and all it started;
 - the environment, working directory, stdout and stderr of its request, stdin from
-  /dev/null, the network guard writing to its own log (``network_guard`` reads the log's
-  name at each event);
+  /dev/null, the network guard writing to its own log (``network_guard.set_log``);
 - fresh random state: Python's ``random`` reseeds itself after a fork and numpy's legacy
   global generator is reseeded here, so an unseeded snippet still differs between runs;
 - an exit like the interpreter's: an uncaught exception printed, non-daemon threads and
@@ -109,7 +108,7 @@ REQUEST_TIMEOUT = 2.0  # seconds for a connected client to send its request line
 
 
 class ForkServerError(RuntimeError):
-    """The server could not start; the message carries its stderr."""
+    """The server could not start (the message carries its stderr) or could not be reached."""
 
 
 # --- server side ----------------------------------------------------------------------
@@ -239,7 +238,7 @@ class ForkServer:
         if ready != b"ready\n":
             self.stop()
             raise ForkServerError(
-                "the snippet fork server (scripts/pipeline/fork_server.py) did not start:\n"
+                "the fork server (scripts/pipeline/fork_server.py) did not start:\n"
                 + self.stderr_path.read_text(errors="replace")[-3000:]
             )
 
