@@ -11,7 +11,9 @@ front-matter reader). Everything it calls is plain Python.
   `extra_javascript`); keep an abbreviation's tooltip on its first use in a page only (none on
   a page with `abbreviations: false`); move a notebook's inline stylesheets and plots into
   files of their own, and keep its copy-button duplicates of the code out of search.
-- on_post_build: point Material's lazy Mermaid loader at our own copy (no CDN).
+- on_post_page: check that the page loads the site's search worker (search_worker.py).
+- on_post_build: check the search workers are in the site; point Material's lazy Mermaid
+  loader at our own copy (no CDN).
 - on_serve: before each rebuild, reload this module and the pipeline if their code changed
   (MkDocs keeps them loaded; see live_reload.py).
 """
@@ -35,7 +37,15 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from scripts import ROOT  # noqa: E402
-from scripts.pipeline import abbreviations, directives, notebook_assets, notebooks, search_scope, snippet_exec  # noqa: E402
+from scripts.pipeline import (  # noqa: E402
+    abbreviations,
+    directives,
+    notebook_assets,
+    notebooks,
+    search_scope,
+    search_worker,
+    snippet_exec,
+)
 from scripts.pipeline import knowledge_base as kb_module  # noqa: E402
 from scripts.pipeline.cache import cache_dir  # noqa: E402
 from scripts.pipeline.knowledge_base.figures import render_figure  # noqa: E402
@@ -219,7 +229,21 @@ def _named(render):
     return wrapper
 
 
+def on_post_page(output: str, page, config) -> str:
+    try:
+        name = search_worker.material_worker(output, f"docs/{page.file.src_uri}")
+    except search_worker.SearchWorkerError as exc:
+        raise PluginError(str(exc)) from None
+    if name is not None:
+        _state.setdefault("material_workers", set()).add(name)
+    return output
+
+
 def on_post_build(config):
+    try:
+        search_worker.check_site(Path(config.site_dir), _state.pop("material_workers", set()))
+    except search_worker.SearchWorkerError as exc:
+        raise PluginError(str(exc)) from None
     bundles = sorted(Path(config.site_dir).glob("assets/javascripts/bundle.*.min.js"))
     if not bundles:
         raise PluginError("Material's JavaScript bundle was not found in the built site")

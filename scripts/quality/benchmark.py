@@ -12,7 +12,7 @@ reported, never asserted in tests. Run with ``make benchmark``.
 - notebooks: execution time of each (from the cold build's cache misses);
 - site: total size, and the home page's weight (HTML plus the CSS and JS it loads);
 - links: internal links checked and external links listed (scripts/quality/link_report.py);
-- search: hit@1, hit@3 and MRR of the query set and of the held-out set (scripts/quality/search_eval.py);
+- search: hit@1, hit@3 and MRR of the query set and of the held-out sets (scripts/quality/search_eval.py);
 - Lighthouse: scores per audited page and mode, against the budgets (scripts/quality/lighthouse.py;
   needs Node.js, skipped with a note without it).
 
@@ -112,16 +112,17 @@ def search_figures(site: Path) -> None:
     started = time.perf_counter()
     try:
         report = evaluate(site)
-        holdout = evaluate(site, search_eval.load_queries(search_eval.HOLDOUT))
+        holdouts = {path: evaluate(site, search_eval.load_queries(path)) for path in search_eval.HOLDOUTS}
     except Exception as exc:  # a figure that cannot be taken is reported, not fatal
         print(f"  search evaluation failed: {type(exc).__name__}: {exc}")
         return
     for line in str(report).splitlines():
         print(f"  {line}")
-    # The set nobody tuned on: the gap between the two is how much the tuning overfits.
-    print("  Held-out queries (tests/quality/search/holdout.yaml):")
-    for line in str(holdout).splitlines():
-        print(f"  {line}")
+    # The sets nobody tuned on: the gap is how much the tuning overfits.
+    for path, holdout in holdouts.items():
+        print(f"  Held-out queries ({path.relative_to(search_eval.ROOT)}):")
+        for line in str(holdout).splitlines():
+            print(f"  {line}")
     print(f"  ({time.perf_counter() - started:.0f} s)")
 
 

@@ -1,7 +1,8 @@
 """Does the site's search box land readers on the section that answers their question?
 
 Runs every query in ``tests/quality/search/queries.yaml`` through the **real** search box of the
-built site (Material for MkDocs' lunr worker, in headless Chromium) and scores where the
+built site (Material for MkDocs' search UI and lunr worker, with the site's own ranking on
+top, overrides/assets/javascripts/search-ranking.js; in headless Chromium) and scores where the
 expected page section ranks among the result links:
 
 - **hit@1 / hit@3**: share of queries whose expected target is the first / among the first
@@ -29,7 +30,7 @@ Usage::
 
 The benchmark calls :func:`evaluate` (a built site in, a :class:`Report` out); the tests call
 :func:`evaluate_served` on the site their fixtures already serve. Exit status 1 when hit@3 is
-below ``--min-hit-at-3`` (0.90). Nothing is downloaded: the site is served from 127.0.0.1
+below ``--min-hit-at-3`` (0.95). Nothing is downloaded: the site is served from 127.0.0.1
 under ``/guide/`` (the path of ``site_url``) and the browser is Debian's Chromium.
 """
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,9 +50,13 @@ from scripts import ROOT
 from scripts.quality import local_site, site_build
 
 QUERIES = ROOT / "tests" / "quality" / "search" / "queries.yaml"
-# Written before tuning and never tuned on: how search does on questions nobody optimised for.
-HOLDOUT = ROOT / "tests" / "quality" / "search" / "holdout.yaml"
-TARGET_HIT_AT_3 = 0.90
+# Written by reading the pages without seeing results, and never tuned on: how search does
+# on questions nobody optimised for. The second was written before the site's own ranking.
+HOLDOUTS = (
+    ROOT / "tests" / "quality" / "search" / "holdout.yaml",
+    ROOT / "tests" / "quality" / "search" / "holdout-2.yaml",
+)
+TARGET_HIT_AT_3 = 0.95
 
 # Material's search UI (partials/search.html and its translations, English).
 SEARCH_INPUT = "input.md-search__input"
@@ -370,15 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-hit-at-3", type=float, default=TARGET_HIT_AT_3, help="exit 1 below this hit@3")
     args = parser.parse_args(argv)
     queries = load_queries(args.queries)
-    if args.site_dir:
-        report = evaluate(args.site_dir, queries)
-    else:
-        with tempfile.TemporaryDirectory(prefix="search-eval-site-") as tmp:
-            print("Building the site (mkdocs build)...", file=sys.stderr)
-            built = site_build.build(Path(tmp) / "site", strict=not args.no_strict)
-            if not built.ok:
-                sys.exit(f"mkdocs build failed:\n{built.tail()}")
-            report = evaluate(Path(tmp) / "site", queries)
+    with site_build.given_or_built(args.site_dir, strict=not args.no_strict) as site_dir:
+        report = evaluate(site_dir, queries)
     print(report.format(show_all=args.show_all))
     return 0 if report.hit_at_3 >= args.min_hit_at_3 else 1
 

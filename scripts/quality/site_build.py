@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +87,18 @@ def build(
             command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
         )
     return Build(proc.returncode, proc.stdout + proc.stderr, Path(site_dir), time.perf_counter() - started)
+
+
+@contextmanager
+def given_or_built(site_dir: Path | None, *, strict: bool = True) -> Iterator[Path]:
+    """The built site a command line named (``--site-dir``), or a fresh build of this one in
+    a temporary directory, removed afterwards. A failed build exits with MkDocs' output."""
+    if site_dir is not None:
+        yield Path(site_dir)
+        return
+    with tempfile.TemporaryDirectory(prefix="guide-site-") as tmp:
+        print("Building the site (mkdocs build)...", file=sys.stderr)
+        built = build(Path(tmp) / "site", strict=strict)
+        if not built.ok:
+            sys.exit(f"mkdocs build failed:\n{built.tail()}")
+        yield built.site_dir

@@ -1,5 +1,6 @@
-"""The site's own JavaScript: the planner's plan logic under Node's test runner, and Biome's
-lint and format check over docs/assets/javascripts/ and tests/javascript/ (biome.json).
+"""The site's own JavaScript: the logic of the planner, the question bank and the search
+ranking under Node's test runner, and Biome's lint and format check over
+docs/assets/javascripts/, overrides/assets/javascripts/ and tests/javascript/ (biome.json).
 
 Both need Node.js, which .ci/run installs in CI; Biome comes from package-lock.json, which
 `make lint` and `make test` install into node_modules/ when the lock file changes. Without

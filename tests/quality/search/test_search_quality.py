@@ -1,12 +1,12 @@
 """Readers who type a question into the search box land on the section that answers it.
 
 - Fast checks (no browser): the query set in queries.yaml is well formed, covers every
-  section of the nav, and each expected target, of it and of the held-out set in
-  holdout.yaml (whose score the benchmark reports and no test asserts), exists: the page, and its anchor as a heading
+  section of the nav, and each expected target, of it and of the held-out sets
+  (holdout*.yaml, whose scores the benchmark reports and no test asserts), exists: the page, and its anchor as a heading
   id. Ids come from the page's Markdown (or the notebook's Markdown cells) rendered with the
   site's toc settings, and again from the built HTML (``GUIDE_SITE_DIR`` or the strict build).
 - Browser checks: every query is typed into the real search box of the built site in headless
-  Chromium (scripts/quality/search_eval.py) and hit@3 must stay at or above 0.90; and clicking a result
+  Chromium (scripts/quality/search_eval.py) and hit@3 must stay at or above 0.95; and clicking a result
   still highlights the query on the page, since the site's search separator is custom.
 """
 
@@ -31,7 +31,8 @@ DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 MIN_QUERIES = 45
 QUERIES = search_eval.load_queries()
-HOLDOUT = search_eval.load_queries(search_eval.HOLDOUT)  # reported by the benchmark, never asserted
+# Reported by the benchmark, never asserted.
+HOLDOUT = [q for path in search_eval.HOLDOUTS for q in search_eval.load_queries(path)]
 TARGETS = sorted({str(t) for q in QUERIES + HOLDOUT for t in q.targets})
 
 # The Markdown extensions that can create, hide or rename headings, configured as in mkdocs.yml.
@@ -73,7 +74,8 @@ def page_markdown(page: str) -> str:
 
 @cache
 def heading_ids(page: str) -> frozenset[str]:
-    """Heading anchors of a page, slugged and de-duplicated as Python-Markdown's toc does."""
+    """Heading anchors of a page, slugged and de-duplicated as Python-Markdown's toc does,
+    and on the glossary each term's anchor, which its generated table writes."""
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
     md.convert(page_markdown(page))
     ids: set[str] = set()
@@ -82,7 +84,17 @@ def heading_ids(page: str) -> frozenset[str]:
         token = stack.pop()
         ids.add(token["id"])
         stack.extend(token["children"])
+    if page == "glossary.md":
+        ids |= glossary_term_ids()
     return frozenset(ids)
+
+
+@cache
+def glossary_term_ids() -> frozenset[str]:
+    from scripts.pipeline import knowledge_base
+    from scripts.pipeline.knowledge_base.formatting import slug
+
+    return frozenset(f"term-{slug(g.term)}" for g in knowledge_base.load().items("glossary"))
 
 
 def page_exists(page: str) -> bool:
@@ -199,3 +211,34 @@ def test_clicked_result_highlights_the_query(site_url, chromium_path):
         f"broken highlights on {href}: {marks[:10]}"
     )
     assert any(m.lower().startswith(("drift", "monitor")) for m in marks), marks[:10]
+
+
+def _search_worker_and_errors(
+    site_url: str, chromium: str, query: str
+) -> tuple[list[str], list[str], list[str]]:
+    with search_eval.browse(chromium) as page:
+        errors: list[str] = []
+        workers: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("error", "warning") else None)
+
+        def watch(worker) -> None:
+            workers.append(worker.url)
+            worker.on("console", lambda msg: errors.append(f"worker: {msg.text}"))
+
+        page.on("worker", watch)
+        search_eval.open_search(page, site_url)
+        links, _ = search_eval.search(page, site_url, query)
+        return workers, [str(link) for link in links], errors
+
+
+@pytest.mark.browser
+def test_the_search_box_ranks_with_the_sites_worker(site_url, chromium_path):
+    # Material's own order put the ML engineer page at rank 22 for this query (README,
+    # "Search"): only the site's ranking brings it into the first three.
+    workers, links, errors = in_own_thread(
+        _search_worker_and_errors, site_url, chromium_path, "what does an ml engineer do"
+    )
+    assert len(workers) == 1 and "/workers/ranked-search.js?material=search." in workers[0], workers
+    assert "/roles/ml-engineer/#what-does-an-ml-engineer-do" in links[:3], links[:5]
+    assert not errors, errors

@@ -1,0 +1,231 @@
+// The search box's ranking (overrides/assets/javascripts/search-ranking.js) and the worker that
+// applies it (overrides/assets/javascripts/workers/ranked-search.js), rule by rule, under Node's
+// test runner. The documents are small and made up so each test shows one rule; the browser
+// tests (tests/quality/search/) score the real site on the query set.
+"use strict";
+
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+const { describe, test } = require("node:test");
+const ranking = require("../../overrides/assets/javascripts/search-ranking.js");
+
+const JAVASCRIPTS = path.join(__dirname, "..", "..", "overrides", "assets", "javascripts");
+// Splits at spaces and punctuation and drops a few stop words, as the site's separator does.
+const CONFIG = { separator: "[\\s\\-,.?!:;()]+|\\b(?:a|an|the|what|does|do|how|i|to|of|is)\\b" };
+
+const doc = (location, title, text = "", extra = {}) => ({ location, title, text, ...extra });
+
+/** Locations ordered by score, best first; those no query word matches are left out. */
+function order(docs, query, options) {
+  const ranker = ranking.createRanker(docs, CONFIG, options);
+  const scores = ranker.score(
+    query,
+    docs.map((d) => d.location),
+  );
+  return [...scores]
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([location]) => location);
+}
+
+// Filler so that "ml" is a common word and "mlops" a rare one, as on the real site.
+const FILLER = Array.from({ length: 8 }, (_, i) =>
+  doc(`page-${i}/`, `Page ${i}`, `ml systems and ml models, part ${i} of the ml guide`),
+);
+
+describe("matching words", () => {
+  test("an exact word outranks a rare completion of it (the documented 'ml' → 'mlops' miss)", () => {
+    const docs = [
+      ...FILLER,
+      doc("roles/mlops/", "MLOps engineer", "Runs pipelines."),
+      doc("roles/ml/", "ML engineer", "Builds models."),
+    ];
+    assert.deepEqual(order(docs, "ml engineer").slice(0, 2), ["roles/ml/", "roles/mlops/"]);
+    assert.equal(order(docs, "ml")[0], "roles/ml/");
+  });
+
+  test("only the last word of a query still being typed matches as a prefix", () => {
+    const docs = [doc("a/", "MLOps", "pipelines"), doc("b/", "Engineer", "people")];
+    assert.deepEqual(order(docs, "mlo"), ["a/"]);
+    assert.deepEqual(order(docs, "mlo engineer"), ["b/"]);
+    assert.deepEqual(order(docs, "mlo "), [], "a finished word (space typed after it) is not a prefix");
+    assert.deepEqual(order(docs, "m"), [], "one letter completes nothing");
+  });
+
+  test("a word matches its stem's other forms when a stemmer is given, at a discount", () => {
+    const stem = (w) => w.replace(/(able|ing|s)$/, "");
+    const docs = [doc("a/", "Transferable skills"), doc("b/", "Transfer pricing")];
+    // A trailing space: "transfer" is a finished word, so no prefix match can stand in.
+    assert.deepEqual(order(docs, "transfer ", { stem }), ["b/", "a/"], "the exact form comes first");
+    assert.deepEqual(order(docs, "transfer "), ["b/"], "without a stemmer only the exact word");
+  });
+
+  test("markup and entities in titles and text are not words", () => {
+    const docs = [doc("a/", "What is in <code>data/</code>", "<p>fish &amp; chips</p>")];
+    const ranker = ranking.createRanker(docs, CONFIG);
+    assert.equal(ranker.score("code", ["a/"]).get("a/"), 0);
+    assert.ok(ranker.score("data", ["a/"]).get("a/") > 0);
+    assert.equal(ranking.plainText("<p>fish &amp; chips &lt;3</p>").trim(), "fish & chips <3");
+  });
+});
+
+describe("scoring", () => {
+  test("a heading that names the query outranks body text that mentions it", () => {
+    const docs = [
+      doc("p/#a", "Serving latency", "Numbers about drift appear here."),
+      doc("p/#b", "Data drift", "What changes and how to see it."),
+    ];
+    assert.deepEqual(order(docs, "drift"), ["p/#b", "p/#a"]);
+  });
+
+  test("a short section about the words outranks a long one that mentions them once", () => {
+    const long = `${"unrelated words about other things ".repeat(40)} canary release`;
+    const docs = [
+      doc("p/#long", "Notes", long),
+      doc("p/#short", "Notes", "A canary release sends some traffic."),
+    ];
+    assert.deepEqual(order(docs, "canary release"), ["p/#short", "p/#long"]);
+  });
+
+  test("matching more of the query beats repeating one word", () => {
+    const docs = [
+      doc("p/#one", "Notes", "model model model model model"),
+      doc("p/#both", "Notes", "model registry"),
+    ];
+    assert.equal(order(docs, "model registry")[0], "p/#both");
+  });
+
+  test("a page's search boost (front matter) multiplies its entries' scores", () => {
+    const docs = [doc("a/", "Drift", "x"), doc("b/", "Drift", "x", { boost: 2 })];
+    const scores = ranking.createRanker(docs, CONFIG).score("drift", ["a/", "b/", "missing/"]);
+    assert.ok(Math.abs(scores.get("b/") - 2 * scores.get("a/")) < 1e-9);
+    assert.equal(scores.get("missing/"), 0);
+  });
+
+  test("an index without a separator is refused, not ranked by accident", () => {
+    assert.throws(() => ranking.createRanker([], {}), /separator/);
+  });
+});
+
+describe("re-ordering Material's result", () => {
+  const docs = [
+    doc("a/", "Monitoring", "Watch the service."),
+    doc("a/#drift", "Data drift", "Inputs change."),
+    doc("a/#alerts", "Alerts", "Pages at night."),
+    doc("b/", "Drift detection", "PSI and KS tests for drift."),
+    doc("b/#psi", "PSI", "A drift score."),
+  ];
+  const item = (location) => ({ ...docs.find((d) => d.location === location), score: 1, terms: {} });
+  const material = {
+    items: [
+      [item("a/"), item("a/#alerts"), item("a/#drift")],
+      [item("b/"), item("b/#psi")],
+    ],
+    suggest: ["drift"],
+  };
+  const ranker = ranking.createRanker(docs, CONFIG);
+
+  test("pages by their best entry, entries by score, unmatched sections dropped", () => {
+    const result = ranking.rerank(material, "drift", ranker);
+    const locations = result.items.map((group) => group.map((i) => i.location));
+    assert.deepEqual(locations, [
+      ["b/", "b/#psi"],
+      ["a/#drift", "a/"],
+    ]);
+    assert.equal(result.items[1][1].score, 0, "a page keeps its own entry, as the group's heading");
+    assert.deepEqual(result.suggest, ["drift"], "suggestions pass through");
+    const scores = result.items.flat().map((i) => i.score);
+    assert.ok(scores.every((s) => Number.isFinite(s)));
+  });
+
+  test("when no word scores, Material's result comes back unchanged", () => {
+    assert.equal(ranking.rerank(material, "zzz", ranker), material);
+    const empty = { items: [] };
+    assert.equal(ranking.rerank(empty, "drift", ranker), empty);
+  });
+});
+
+describe("the worker", () => {
+  const WORKER = path.join(JAVASCRIPTS, "workers", "ranked-search.js");
+
+  // Arrays made inside the worker's context have that context's Array prototype, so results
+  // are copied out with Array.from before deepEqual compares them.
+  /**
+   * Run the worker as a browser would, with a stand-in for Material's worker that answers
+   * each query with the given result. Returns {send, posted}.
+   */
+  function start(url, materialResult) {
+    const listeners = [];
+    const posted = [];
+    const context = {
+      URL,
+      addEventListener: (_type, fn) => listeners.push(fn),
+      postMessage: (message) => posted.push(message),
+      location: { href: url },
+    };
+    context.self = context;
+    context.importScripts = (...urls) => {
+      assert.deepEqual(urls, ["../search-ranking.js", "search.0123abcd.min.js"]);
+      vm.runInContext(fs.readFileSync(path.join(JAVASCRIPTS, "search-ranking.js"), "utf8"), context);
+      // Material's worker, reduced to its protocol: ready after setup, one result per query.
+      context.lunr = {
+        Token: class {
+          constructor(s) {
+            this.s = s;
+          }
+          toString() {
+            return this.s;
+          }
+        },
+        stemmer: (token) => token,
+      };
+      context.addEventListener("message", ({ data }) => {
+        context.postMessage(data.type === 0 ? { type: 1 } : { type: 3, data: materialResult });
+      });
+    };
+    vm.createContext(context);
+    vm.runInContext(fs.readFileSync(WORKER, "utf8"), context, { filename: WORKER });
+    const send = (data) => {
+      for (const listener of listeners) listener({ data });
+    };
+    return { send, posted };
+  }
+
+  const index = {
+    config: CONFIG,
+    docs: [doc("a/", "Alerts", "Pages at night."), doc("b/", "Drift", "Inputs change.")],
+  };
+  const result = {
+    items: [[{ ...index.docs[0], score: 9, terms: {} }], [{ ...index.docs[1], score: 1, terms: {} }]],
+  };
+  const url =
+    "http://127.0.0.1/guide/assets/javascripts/workers/ranked-search.js?material=search.0123abcd.min.js";
+
+  test("re-orders each result Material's worker posts, for the query it answers", () => {
+    const { send, posted } = start(url, result);
+    send({ type: 0, data: { ...index, options: {} } });
+    send({ type: 2, data: "drift" });
+    send({ type: 2, data: "alerts" });
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      [1, 3, 3],
+    );
+    assert.deepEqual(
+      Array.from(posted[1].data.items, (g) => g[0].location),
+      ["b/"],
+    );
+    assert.deepEqual(
+      Array.from(posted[2].data.items, (g) => g[0].location),
+      ["a/"],
+    );
+  });
+
+  test("refuses to start when its URL names no Material worker", () => {
+    assert.throws(
+      () => start("http://127.0.0.1/guide/assets/javascripts/workers/ranked-search.js", result),
+      /material/,
+    );
+  });
+});
