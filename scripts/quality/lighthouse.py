@@ -3,6 +3,7 @@
 CLI::
 
     python -m scripts.quality.lighthouse [--site-dir DIR] [--page PATH ...] [--mode mobile|desktop]
+                                         [--runs N] [--block URL-PATTERN ...]
 
 - Needs Node.js and npm. Without them it prints "skipped: install Node.js to run
   Lighthouse" and exits 0. Lighthouse 12 is installed from npm into build/tools/lighthouse
@@ -155,7 +156,7 @@ def serve(site_dir: Path):
 # --- running and reading Lighthouse -------------------------------------------------------
 
 
-def audit(binary: Path, url: str, mode: str, out: Path) -> dict:
+def audit(binary: Path, url: str, mode: str, out: Path, blocked: tuple[str, ...] = ()) -> dict:
     command = [
         str(binary),
         url,
@@ -169,6 +170,7 @@ def audit(binary: Path, url: str, mode: str, out: Path) -> dict:
     ]
     if mode == "desktop":
         command.append("--preset=desktop")
+    command += [f"--blocked-url-patterns={pattern}" for pattern in blocked]
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT)
     if proc.returncode != 0 or not out.is_file():
@@ -237,9 +239,11 @@ def run(
     log: Callable[[str], None] = print,
     keep_reports: Path | None = None,
     runs: int = RUNS,
+    blocked: tuple[str, ...] = (),
 ) -> list[Result]:
     """Audit each page in each mode ``runs`` times, one run at a time (parallel runs skew
-    the timings), and keep the median run of each."""
+    the timings), and keep the median run of each. Requests matching a ``blocked`` pattern
+    (Chrome's, ``*`` a wildcard) fail, as if the site did not have those files."""
     binary = lighthouse_binary(log)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     log(
@@ -261,7 +265,7 @@ def run(
                 for attempt in range(1, runs + 1):
                     report = reports / f"{stem}.{mode}.{attempt}.json"
                     try:
-                        lhr = audit(binary, base + path, mode, report)
+                        lhr = audit(binary, base + path, mode, report, blocked)
                         attempts.append(read_result(section, path, mode, lhr))
                         trace_check(attempts[-1], report, keep=keep_reports is not None)
                     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
@@ -364,6 +368,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runs", type=int, default=RUNS, help=f"audits per page and mode, median kept (default {RUNS})"
     )
+    parser.add_argument(
+        "--block",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="fail requests matching this URL pattern (repeatable); the search comparison's"
+        " Pagefind column blocks */search/search_index.json and */assets/javascripts/workers/*",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -392,7 +404,14 @@ def main(argv: list[str] | None = None) -> int:
                 built = site_build.build(site_dir)
                 if not built.ok:
                     raise RuntimeError(f"mkdocs build failed:\n{built.tail(6000)}")
-            results = run(site_dir.resolve(), pages, modes, keep_reports=args.keep_reports, runs=args.runs)
+            results = run(
+                site_dir.resolve(),
+                pages,
+                modes,
+                keep_reports=args.keep_reports,
+                runs=args.runs,
+                blocked=tuple(args.block),
+            )
         except RuntimeError as exc:
             print(f"skipped: {exc}")
             return 0

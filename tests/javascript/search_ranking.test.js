@@ -159,8 +159,10 @@ describe("the worker", () => {
   function start(url, materialResult) {
     const listeners = [];
     const posted = [];
+    const errors = [];
     const context = {
       URL,
+      console: { error: (...args) => errors.push(args.join(" ")) },
       addEventListener: (_type, fn) => listeners.push(fn),
       postMessage: (message) => posted.push(message),
       location: { href: url },
@@ -190,7 +192,7 @@ describe("the worker", () => {
     const send = (data) => {
       for (const listener of listeners) listener({ data });
     };
-    return { send, posted };
+    return { send, posted, errors };
   }
 
   const index = {
@@ -220,6 +222,19 @@ describe("the worker", () => {
       Array.from(posted[2].data.items, (g) => g[0].location),
       ["a/"],
     );
+  });
+
+  test("if our ranking fails, Material's result is posted unchanged and the console says why", () => {
+    const { send, posted, errors } = start(url, result);
+    send({ type: 0, data: { config: {}, docs: index.docs, options: {} } }); // no separator
+    send({ type: 2, data: "drift" });
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      [1, 3],
+    );
+    assert.equal(posted[1].data, result, "Material's own result, in Material's order");
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /indexing failed, showing Material's order/);
   });
 
   test("refuses to start when its URL names no Material worker", () => {

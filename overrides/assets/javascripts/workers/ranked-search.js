@@ -29,12 +29,23 @@ if (!material) throw new Error("ranked-search.js: its URL names no ?material= wo
 let ranker = null;
 const queries = [];
 
+// Our ranking must never cost readers their search: if it fails, Material's own order is
+// posted instead, and the console says why (the browser tests fail on console errors).
+function fallBack(what, error) {
+  ranker = null;
+  console.error(`ranked-search.js: ${what} failed, showing Material's order:`, error);
+}
+
 // Registered before Material's worker registers its own, so it sees each message first.
 addEventListener("message", ({ data }) => {
   if (data.type === SETUP) {
-    const { lunr } = self;
-    const stem = (word) => lunr.stemmer(new lunr.Token(word)).toString();
-    ranker = SearchRanking.createRanker(data.data.docs, data.data.config, { stem });
+    try {
+      const { lunr } = self;
+      const stem = (word) => lunr.stemmer(new lunr.Token(word)).toString();
+      ranker = SearchRanking.createRanker(data.data.docs, data.data.config, { stem });
+    } catch (error) {
+      fallBack("indexing", error);
+    }
   } else if (data.type === QUERY) {
     queries.push(data.data);
   }
@@ -45,8 +56,12 @@ self.postMessage = (message) => {
   if (message.type === RESULT && queries.length > 0) {
     const query = queries.shift();
     if (ranker !== null) {
-      post({ ...message, data: SearchRanking.rerank(message.data, query, ranker) });
-      return;
+      try {
+        post({ ...message, data: SearchRanking.rerank(message.data, query, ranker) });
+        return;
+      } catch (error) {
+        fallBack(`ranking "${query}"`, error);
+      }
     }
   }
   post(message);
