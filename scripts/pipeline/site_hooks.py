@@ -1,7 +1,8 @@
 """MkDocs glue: the only file that knows about MkDocs (source_files.py borrows only its
 front-matter reader). Everything it calls is plain Python.
 
-- on_config: make include paths absolute, so the site builds from any working directory.
+- on_config: make include paths absolute, so the site builds from any working directory;
+  give the template the search scripts' version (search_worker.py).
 - on_pre_build: load and validate the knowledge base (data/); write the glossary
   abbreviations that pymdownx.snippets appends to every page.
 - on_files: publish generated files (dataset downloads, executed notebooks).
@@ -67,6 +68,8 @@ def on_config(config):
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
         jupyter.config["cache_dir"] = str(cache_dir("mkdocs-jupyter"))
+    # For overrides/main.html: the search worker's URL changes when our search scripts do.
+    config.extra[search_worker.VERSION_KEY] = search_worker.version()
     return config
 
 
@@ -231,7 +234,9 @@ def _named(render):
 
 def on_post_page(output: str, page, config) -> str:
     try:
-        name = search_worker.material_worker(output, f"docs/{page.file.src_uri}")
+        name = search_worker.material_worker(
+            output, f"docs/{page.file.src_uri}", config.extra[search_worker.VERSION_KEY]
+        )
     except search_worker.SearchWorkerError as exc:
         raise PluginError(str(exc)) from None
     if name is not None:

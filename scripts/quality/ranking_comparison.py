@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -27,10 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import ROOT
+from scripts.pipeline import search_worker
 from scripts.quality import search_eval, site_build
 from scripts.quality.search_eval import Report
 
-OURS = "workers/ranked-search.js?material=search."
+# What overrides/main.html makes of Material's worker URL, and Material's own.
+OURS = re.compile(rf"workers/{re.escape(search_worker.OURS)}\?v=[0-9a-f]+&material=search\.")
 MATERIAL = "workers/search."
 
 
@@ -40,12 +43,14 @@ def material_copy(site_dir: Path, out_dir: Path) -> int:
     shutil.copytree(site_dir, out_dir)
     changed = 0
     for page in sorted(out_dir.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        if OURS in html:
-            page.write_text(html.replace(OURS, MATERIAL), encoding="utf-8")
+        html, n = OURS.subn(MATERIAL, page.read_text(encoding="utf-8"))
+        if n:
+            page.write_text(html, encoding="utf-8")
             changed += 1
     if not changed:
-        raise ValueError(f"no page of {site_dir} loads {OURS.split('?')[0]}: is it a build of this site?")
+        raise ValueError(
+            f"no page of {site_dir} loads workers/{search_worker.OURS}: is it a build of this site?"
+        )
     return changed
 
 

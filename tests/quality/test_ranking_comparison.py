@@ -14,7 +14,7 @@ CONFIG = '<script id="__config" type="application/json">{"search": "../assets/ja
 def test_the_copy_loads_materials_worker_and_the_original_is_untouched(tmp_path):
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
-    ours = CONFIG % "workers/ranked-search.js?material=search.a7633da7.min.js"
+    ours = CONFIG % "workers/ranked-search.js?v=0123456789ab&material=search.a7633da7.min.js"
     (site / "a" / "index.html").write_text(ours, encoding="utf-8")
     (site / "404.html").write_text("<p>not found</p>", encoding="utf-8")
     assert rc.material_copy(site, tmp_path / "copy") == 1

@@ -7,15 +7,18 @@
  * exact word ("ml" put "mlops" above "ML engineer"), and length normalisation is off, so a
  * long section that mentions every word once outranks the short one about them.
  *
- * The score is BM25 (Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25
- * and Beyond", 2009) per field, summed with a weight per field: a section's heading says
- * what it is about, the page's tags are its author's keywords, the body is the evidence.
- * Query and index are split into words by the site's search separator (mkdocs.yml), and
- * a query word matches an index word
+ * The score is a weighted sum of per-field BM25 scores (BM25 as in Robertson and Zaragoza,
+ * "The Probabilistic Relevance Framework: BM25 and Beyond", 2009; summing per field is the
+ * simpler scheme that paper contrasts with BM25F): a section's heading says what it is
+ * about, the page's tags are its author's keywords, the body is the evidence. Words are
+ * runs of letters and digits, lower-cased, without stop words. A query word matches an
+ * index word
  *   - exactly (strength 1),
- *   - by the same stem (lunr's Porter stemmer: "transfer" finds "transferable"), or
+ *   - by the same stem (lunr's Porter stemmer: "deploy" finds "deployment"), or
  *   - as a prefix, only for the last word of a query still being typed ("mlo" finds
  *     "mlops"; "ml " followed by more words does not).
+ * The site's search separator (mkdocs.yml) is not used here: it folds word endings for
+ * Material's prefix matching, and a stemmer fed folded words misses ("deplo" for "deploy").
  * The constants below were chosen on tests/quality/search/queries.yaml and are judged on
  * held-out queries written without seeing results (holdout.yaml, holdout-2.yaml).
  *
@@ -50,17 +53,13 @@
       .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name) => ENTITIES[name]);
   }
 
-  /**
-   * Words of a text as the index splits them: lower-cased, split at the site's search
-   * separator, which also folds word endings and drops stop words (mkdocs.yml).
-   */
-  function tokenizer(separator) {
-    const split = new RegExp(separator, "g");
+  /** Words of a text: runs of letters and digits, lower-cased, stop words left out. */
+  function tokenizer(isStopWord) {
     return (text) =>
       String(text ?? "")
         .toLowerCase()
-        .split(split)
-        .filter(Boolean);
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((word) => word && !isStopWord(word));
   }
 
   function counts(words) {
@@ -71,11 +70,11 @@
 
   /**
    * Index the entries of Material's search index ({location, title, text, tags, boost}).
-   * `stem` maps a word to its stem; without one, words match only exactly or as a prefix.
+   * `stem` maps a word to its stem (without one, words match only exactly or as a prefix);
+   * `isStopWord` says which words to leave out of pages and queries.
    */
-  function createRanker(docs, { separator }, { stem = (word) => word } = {}) {
-    if (typeof separator !== "string") throw new TypeError("search config has no separator");
-    const words = tokenizer(separator);
+  function createRanker(docs, { stem = (word) => word, isStopWord = () => false } = {}) {
+    const words = tokenizer(isStopWord);
     const stems = new Map();
     const stemOf = (word) => {
       if (!stems.has(word)) stems.set(word, stem(word));
@@ -140,8 +139,11 @@
     function score(query, locations) {
       const terms = expand(query);
       const n = entries.length;
+      // A word's rarity comes from its exact and stem matches; the completions of a word
+      // being typed count only when it has none, so typing a space does not reorder.
       const idf = terms.map((matches) => {
-        const df = entries.filter((e) => matchesAny(e, matches)).length;
+        const whole = new Map([...matches].filter(([, strength]) => strength > PREFIX));
+        const df = entries.filter((e) => matchesAny(e, whole.size ? whole : matches)).length;
         return Math.log(1 + (n - df + 0.5) / (df + 0.5));
       });
       const result = new Map();
@@ -164,15 +166,17 @@
       return result;
     }
 
-    return Object.freeze({ score, words });
+    return Object.freeze({ score });
   }
 
   /**
    * Material's search result ({items: [[item, ...], ...], suggest}) in our order: pages by
    * their best entry, entries within a page by score. The UI lists a page's own entry
    * first and folds the sections scoring below the first item under "N more on this page".
-   * Sections no query word matches are dropped; a page keeps its own entry, which heads
-   * its group, at score 0. When nothing scores, Material's result is returned as it was.
+   * Sections that Material matched but no query word matches by the rules above (a prefix
+   * of a word other than the last, say) are left out, and so are pages left with nothing
+   * that matches; a page keeps its own entry, which heads its group, at score 0. When
+   * nothing scores, Material's result is returned as it was.
    */
   function rerank(result, query, ranker) {
     const groups = result.items ?? [];
@@ -193,5 +197,5 @@
     return { ...result, items: ranked };
   }
 
-  return Object.freeze({ FIELDS, K1, B, STEM, PREFIX, MIN_PREFIX, plainText, createRanker, rerank });
+  return Object.freeze({ plainText, createRanker, rerank });
 });

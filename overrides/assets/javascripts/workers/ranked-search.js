@@ -3,9 +3,11 @@
  *
  * Material's search UI talks to a web worker whose URL is in the page's configuration,
  * and Material documents that a site may supply its own. overrides/main.html points that
- * URL here and names Material's worker in the query string (?material=search.<hash>.min.js),
- * so no hashed file name is copied into this repository; scripts/pipeline/search_worker.py
- * stops the build if a page loads any other worker.
+ * URL here with two parameters: Material's worker (material=search.<hash>.min.js, so no
+ * hashed file name is copied into this repository) and a digest of our two scripts (v).
+ * scripts/pipeline/search_worker.py stops the build if a page loads any other worker.
+ * (Material's iframe shim for file:// pages comes only with its offline plugin, which this
+ * site does not use.)
  *
  * Material's worker still builds its index, matches, highlights and suggests. This file
  * keeps the entries the page sends at setup, indexes them for scoring
@@ -19,20 +21,21 @@
 const SETUP = 0;
 const QUERY = 2;
 const RESULT = 3;
+// lunr's English stop words leave these two in; as query words they say nothing.
+const MORE_STOP_WORDS = new Set(["vs", "versus"]);
 
-// Under Material's iframe shim for file:// pages, the worker runs as a <script> in a frame.
-const script =
-  typeof document === "undefined" ? null : document.querySelector("script[src*='ranked-search.js']");
-const material = new URL(script ? script.src : self.location.href).searchParams.get("material");
+const params = new URL(self.location.href).searchParams;
+const material = params.get("material");
 if (!material) throw new Error("ranked-search.js: its URL names no ?material= worker to load");
+// The digest of this file and the ranking's, so the pair is fetched and cached together.
+const version = encodeURIComponent(params.get("v") ?? "");
 
 let ranker = null;
 const queries = [];
 
-// Our ranking must never cost readers their search: if it fails, Material's own order is
-// posted instead, and the console says why (the browser tests fail on console errors).
+// Our ranking must never cost readers their search: where it fails, Material's own result
+// is posted instead and the console says why (the browser tests fail on console errors).
 function fallBack(what, error) {
-  ranker = null;
   console.error(`ranked-search.js: ${what} failed, showing Material's order:`, error);
 }
 
@@ -41,9 +44,12 @@ addEventListener("message", ({ data }) => {
   if (data.type === SETUP) {
     try {
       const { lunr } = self;
-      const stem = (word) => lunr.stemmer(new lunr.Token(word)).toString();
-      ranker = SearchRanking.createRanker(data.data.docs, data.data.config, { stem });
+      ranker = SearchRanking.createRanker(data.data.docs, {
+        stem: (word) => lunr.stemmer(new lunr.Token(word)).toString(),
+        isStopWord: (word) => MORE_STOP_WORDS.has(word) || !lunr.stopWordFilter(new lunr.Token(word)),
+      });
     } catch (error) {
+      ranker = null;
       fallBack("indexing", error);
     }
   } else if (data.type === QUERY) {
@@ -52,19 +58,19 @@ addEventListener("message", ({ data }) => {
 });
 
 const post = self.postMessage.bind(self);
-self.postMessage = (message) => {
+self.postMessage = (message, ...transfer) => {
   if (message.type === RESULT && queries.length > 0) {
     const query = queries.shift();
     if (ranker !== null) {
       try {
-        post({ ...message, data: SearchRanking.rerank(message.data, query, ranker) });
+        post({ ...message, data: SearchRanking.rerank(message.data, query, ranker) }, ...transfer);
         return;
       } catch (error) {
         fallBack(`ranking "${query}"`, error);
       }
     }
   }
-  post(message);
+  post(message, ...transfer);
 };
 
-importScripts("../search-ranking.js", material);
+importScripts(`../search-ranking.js?v=${version}`, material);
