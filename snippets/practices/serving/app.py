@@ -12,6 +12,7 @@ import hmac
 import os
 import threading
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 # Types a reviewer approved for this model family (see safe_artifacts.py), in the repo.
 TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
 state: dict = {}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    model: object
+    version: str
 
 
 def load_verified(path: Path, key_hex: str):
@@ -45,8 +52,10 @@ def load_verified(path: Path, key_hex: str):
 def load_model() -> None:
     try:
         path = Path(os.environ.get("MODEL_PATH", "/models/model.skops"))
-        state["model"] = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
-        state["version"] = path.name
+        model = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
+        # One assignment publishes model and version together: a request on another
+        # thread sees both or neither (two writes once let /readyz see only the model).
+        state["loaded"] = Loaded(model, path.name)
     except Exception as error:  # stay alive and unready: the orchestrator sees why
         state["error"] = f"{type(error).__name__}: {error}"
 
@@ -75,19 +84,21 @@ def livez():
 
 @app.get("/readyz")  # what the Dockerfile's HEALTHCHECK and a readiness probe call
 def readyz():
-    if "model" not in state:
+    loaded = state.get("loaded")
+    if loaded is None:
         body = {"status": "failed" if "error" in state else "loading"}
         return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
-    return {"status": "ready", "model_version": state["version"]}
+    return {"status": "ready", "model_version": loaded.version}
 
 
 @app.post("/predict")
 def predict(request: LoanRequest):
-    if "model" not in state:
+    loaded = state.get("loaded")  # one read: the model and version of one release
+    if loaded is None:
         raise HTTPException(503, "model not loaded", headers={"Retry-After": "1"})
     frame = pd.DataFrame([request.model_dump()])
-    probability = float(state["model"].predict_proba(frame)[0, 1])
-    return {"probability": round(probability, 4), "model_version": state["version"]}
+    probability = float(loaded.model.predict_proba(frame)[0, 1])
+    return {"probability": round(probability, 4), "model_version": loaded.version}
 
 
 # --8<-- [end:app]
