@@ -54,27 +54,11 @@ def material_copy(site_dir: Path, out_dir: Path) -> int:
     return changed
 
 
-def per_query(report: Report, metric: str) -> list[float]:
-    """hit@3 (1 or 0) or reciprocal rank (0 when not found) of each query, in order."""
-    if metric == "hit@3":
-        return [1.0 if r.hit(3) else 0.0 for r in report.results]
-    return [1 / r.rank if r.rank else 0.0 for r in report.results]
-
-
 def paired(material: Report, ours: Report, metric: str) -> str:
     """Ours minus Material's on one metric, paired by query, with its 95% bootstrap interval."""
-    import numpy as np
-
-    from snippets.skills.evaluation.model_comparison import paired_difference
-
-    a, b = per_query(material, metric), per_query(ours, metric)
-    if [r.query for r in material.results] != [r.query for r in ours.results]:
-        raise ValueError("the two reports do not hold the same queries in the same order")
-    d = paired_difference(
-        lambda _y, s: float(np.mean(s)), np.zeros(len(a)), a, b, name=metric, resamples=2000, seed=0
-    )
-    where = "above zero" if d.low > 0 else "below zero" if d.high < 0 else "includes zero: a tie"
-    return f"{d}, interval {where}"
+    d = search_eval.paired_difference(material, ours, metric)
+    where = search_eval.where_zero(d)
+    return f"{d}, interval {where}{': a tie' if where == 'includes zero' else ''}"
 
 
 @dataclass
@@ -130,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(results))
     for s in results:
         print(f"\n{s.name}, ours minus Material's, per query, paired bootstrap (95% CI):")
-        for metric in ("hit@3", "MRR"):
+        for metric in search_eval.METRICS:
             print(f"  {paired(s.material, s.ours, metric)}")
         diff = differences(s)
         print(f"  queries where hit@3 differs: {len(diff)}")

@@ -713,28 +713,12 @@ def differences(theme: Report, pagefind: Report) -> list[str]:
 def paired_intervals(m: Measures) -> list[str]:
     """hit@3 and reciprocal rank, chosen Pagefind column minus the theme, per query, with the
     site's paired bootstrap: all queries, then the held-out half, each saying where zero is."""
-    import numpy as np
-
-    from snippets.skills.evaluation.model_comparison import paired_difference
-
-    def per_query(report: Report, metric: str) -> list[float]:
-        if metric == "hit@3":
-            return [1.0 if r.hit(3) else 0.0 for r in report.results]
-        return [1 / r.rank if r.rank else 0.0 for r in report.results]
-
-    def mean(_y, scores) -> float:
-        return float(np.mean(scores))
-
+    held_out = range(1, len(m.theme.results), 2)
     lines = []
-    for label, keep in (("all queries", lambda i: True), ("held-out half", lambda i: i % 2 == 1)):
-        for metric in ("hit@3", "MRR"):
-            theme = [v for i, v in enumerate(per_query(m.theme, metric)) if keep(i)]
-            tuned = [v for i, v in enumerate(per_query(m.chosen.report, metric)) if keep(i)]
-            d = paired_difference(
-                mean, np.zeros(len(theme)), theme, tuned, name=metric, resamples=2000, seed=0
-            )
-            where = "above zero" if d.low > 0 else "below zero" if d.high < 0 else "includes zero"
-            lines.append(f"  {label}: {d}, interval {where}")
+    for label, rows in (("all queries", None), ("held-out half", held_out)):
+        for metric in search_eval.METRICS:
+            d = search_eval.paired_difference(m.theme, m.chosen.report, metric, rows)
+            lines.append(f"  {label}: {d}, interval {search_eval.where_zero(d)}")
     return lines
 
 

@@ -247,6 +247,45 @@ class Report:
         return self.format()
 
 
+# --- comparing two reports ----------------------------------------------------------------
+
+METRICS = ("hit@3", "MRR")
+
+
+def per_query(report: Report, metric: str) -> list[float]:
+    """hit@3 (1 or 0) or reciprocal rank (0 when not found) of each query, in order."""
+    if metric == "hit@3":
+        return [1.0 if r.hit(3) else 0.0 for r in report.results]
+    if metric == "MRR":
+        return [1 / r.rank if r.rank else 0.0 for r in report.results]
+    raise ValueError(f"unknown metric {metric!r}: expected one of {METRICS}")
+
+
+def paired_difference(baseline: Report, candidate: Report, metric: str, rows: Sequence[int] | None = None):
+    """candidate minus baseline on one metric, paired by query (the site's paired bootstrap,
+    snippets/skills/evaluation/model_comparison.py, 95%); ``rows`` picks a subset of queries."""
+    import numpy as np
+
+    from snippets.skills.evaluation.model_comparison import paired_difference as bootstrap
+
+    if [r.query for r in baseline.results] != [r.query for r in candidate.results]:
+        raise ValueError("the two reports do not hold the same queries in the same order")
+    a, b = per_query(baseline, metric), per_query(candidate, metric)
+    if rows is not None:
+        a, b = [a[i] for i in rows], [b[i] for i in rows]
+    return bootstrap(
+        lambda _y, s: float(np.mean(s)), np.zeros(len(a)), a, b, name=metric, resamples=2000, seed=0
+    )
+
+
+def where_zero(difference) -> str:
+    """Where zero lies against a difference's interval: "above zero" (the candidate is
+    better), "below zero" (worse) or "includes zero" (a tie)."""
+    if difference.low > 0:
+        return "above zero"
+    return "below zero" if difference.high < 0 else "includes zero"
+
+
 # --- serving and driving the search box ----------------------------------------------------
 
 

@@ -70,4 +70,3 @@ def test_the_version_is_a_digest_of_both_search_scripts(tmp_path):
     assert len(before) == 12 and before == search_worker.version((worker, ranking))
     ranking.write_text("c", encoding="utf-8")
     assert search_worker.version((worker, ranking)) != before
-    assert search_worker.version() == search_worker.version(search_worker.SOURCES)

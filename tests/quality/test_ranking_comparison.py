@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scripts.quality import ranking_comparison as rc
+from scripts.quality import search_eval
 from scripts.quality.search_eval import Link, Query, QueryResult, Report, Target
 
 CONFIG = '<script id="__config" type="application/json">{"search": "../assets/javascripts/%s"}</script>'
@@ -44,8 +45,10 @@ def report(ranks: list[int | None]) -> Report:
 
 def test_per_query_scores():
     r = report([1, 3, 4, None])
-    assert rc.per_query(r, "hit@3") == [1.0, 1.0, 0.0, 0.0]
-    assert rc.per_query(r, "MRR") == [1.0, 1 / 3, 0.25, 0.0]
+    assert search_eval.per_query(r, "hit@3") == [1.0, 1.0, 0.0, 0.0]
+    assert search_eval.per_query(r, "MRR") == [1.0, 1 / 3, 0.25, 0.0]
+    with pytest.raises(ValueError, match="unknown metric"):
+        search_eval.per_query(r, "hit@5")
 
 
 def test_a_clear_gain_is_above_zero_and_an_even_swap_is_a_tie():

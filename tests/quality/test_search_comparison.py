@@ -226,7 +226,10 @@ def test_paired_intervals_compare_the_chosen_pagefind_setting_with_the_theme_per
 
     def report(ranks):
         return SimpleNamespace(
-            results=[SimpleNamespace(rank=r, hit=lambda k, r=r: r is not None and r <= k) for r in ranks]
+            results=[
+                SimpleNamespace(query=f"q{i}", rank=r, hit=lambda k, r=r: r is not None and r <= k)
+                for i, r in enumerate(ranks)
+            ]
         )
 
     theme = report([1, 2, None, 4] * 10)  # hit@3 on half the queries
