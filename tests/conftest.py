@@ -14,6 +14,9 @@ import yaml
 from scripts import ROOT
 from scripts.quality import site_build
 
+# The browser fixtures, defined once for every directory that drives Chromium.
+pytest_plugins = ("browser.fixtures",)
+
 # Tests that use the real built site: every one of them shares one build per run.
 SITE_FIXTURES = frozenset({"built_site", "site_dir", "site_url"})
 # The longest single tests: fresh executions of every snippet and notebook. Scheduled first
@@ -44,9 +47,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every test that uses the real site, and order the run for two busy cores.
 
     Membership follows the fixtures a test asks for (directly or through other fixtures), so
-    nobody marks it by hand. Order (the same in every xdist worker): the slow fresh
-    executions first, then the small fixture-site builds and the many short tests, all while
-    the real site builds in the background (see ``SharedBuild``); the tests of the built site
+    nobody marks it by hand. Order (the same in every xdist worker): the tests marked
+    ``waits`` first, whose seconds on a timer leave a core to the real site's build in the
+    background (see ``SharedBuild``); then the slow fresh executions, the small fixture-site
+    builds and the many short tests, while that build finishes; the tests of the built site
     come last, so no worker sits waiting for it while other work is left, their longest first.
     """
     for item in items:
@@ -55,13 +59,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     def rank(item: pytest.Item) -> int:
         name = getattr(item, "originalname", "")
-        if name in SLOW_TESTS:
+        if item.get_closest_marker("waits") and not item.get_closest_marker("site"):
             return 0
+        if name in SLOW_TESTS:
+            return 1
         if "fixture_site" in getattr(item, "fixturenames", ()):
-            return 1  # a small site build each
+            return 2  # a small site build each
         if item.get_closest_marker("site"):
-            return 3 if name in SLOW_SITE_TESTS else 4
-        return 2
+            return 4 if name in SLOW_SITE_TESTS else 5
+        return 3
 
     items.sort(key=rank)  # stable: collection order within each rank
 

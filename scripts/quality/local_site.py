@@ -75,13 +75,19 @@ def find_chromium() -> str | None:
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request; never cached, so reloads see the files."""
+    """Static files without a log line per request, revalidated on every use.
+
+    ``no-cache``, not ``no-store``: the browser asks again each time, so a reload sees a
+    rebuilt file, and an unchanged one comes back as 304 Not Modified and is taken from the
+    browser's cache. Loading the site's 86 pages in one browser context took 15.6-17.5 s of
+    CPU against 18.3-20.0 s with ``no-store`` (2026-12-04, two runs each).
+    """
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
 
@@ -154,7 +160,7 @@ def host_like_handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
 def serve(site_dir: Path, *, like_host: bool = False) -> Iterator[str]:
     """Serve ``site_dir`` at http://127.0.0.1:<free port>/guide/ (SITE_PATH) and yield that URL.
 
-    By default files are served as they are and never cached (tests reload pages);
+    By default files are served as they are and revalidated on every use (tests reload pages);
     ``like_host`` serves them compressed and cacheable, as GitHub Pages does.
     """
     site_dir = Path(site_dir).resolve()
@@ -169,7 +175,7 @@ def serve(site_dir: Path, *, like_host: bool = False) -> Iterator[str]:
             handler_class = functools.partial(QuietHandler, directory=root if served else site_dir)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="local-site", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="local-site", daemon=True)
         thread.start()
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"

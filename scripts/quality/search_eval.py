@@ -314,37 +314,69 @@ def open_search(page, base_url: str) -> None:
     )
 
 
-def _clear(page) -> None:
-    box = page.locator(SEARCH_INPUT)
-    if box.input_value():
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.press("Backspace")
-    page.wait_for_function(
-        "([sel, text]) => document.querySelector(sel)?.textContent.trim() === text",
-        arg=[RESULT_META, PLACEHOLDER],
-    )
+# Armed before each query: two promises the test awaits instead of polling from Python, which
+# saves most of each query's round trips. ``__guideSearchCleared`` resolves once the meta line
+# shows the placeholder (the box was cleared: Material answered the empty query);
+# ``__guideSearchResult`` with the meta line and the [href, score] of every rendered result
+# link at the first finished count after that (this query's results: Material renders the
+# meta line and the first ten results in one synchronous step). Typing must wait for the
+# first: an empty query answered after the next keystroke reads "No matching documents".
+_ARM = """([inputSelector, metaSelector, linksSelector, placeholder, pattern, timeout]) => {
+  const meta = document.querySelector(metaSelector);
+  const done = new RegExp(pattern);
+  const empty = document.querySelector(inputSelector).value === "";
+  const fail = (what) => new Error(`${what} within ${timeout} ms; the meta line reads "${meta.textContent.trim()}"`);
+  let cleared;
+  window.__guideSearchCleared = new Promise((resolve) => { cleared = resolve; });
+  let isCleared = false;
+  const clear = () => { isCleared = true; cleared(); };
+  // An empty box already shows the placeholder, and clearing it again would show nothing new.
+  if (empty && meta.textContent.trim() === placeholder) clear();
+  window.__guideSearchResult = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      const error = fail(isCleared ? "no search result" : "the cleared box showed no placeholder");
+      cleared(Promise.reject(error));
+      reject(error);
+    }, timeout);
+    const observer = new MutationObserver(() => {
+      const text = meta.textContent.trim();
+      if (text === placeholder) {
+        clear();
+      } else if (isCleared && done.test(text)) {
+        observer.disconnect();
+        clearTimeout(timer);
+        const links = [...document.querySelectorAll(linksSelector)].map((el) => [
+          el.href,
+          el.querySelector("article")?.dataset.mdScore ?? "",
+        ]);
+        resolve([text, links]);
+      }
+    });
+    observer.observe(meta, { childList: true, subtree: true, characterData: true });
+  });
+  window.__guideSearchResult.catch(() => {});  // awaited by the test; never unhandled here
+  return empty;
+}"""
+QUERY_TIMEOUT_MS = 15_000
 
 
 def search(page, base_url: str, text: str) -> tuple[list[Link], str]:
     """Type one query into the open search box; return the result links in rendered order.
 
-    The query is entered as one edit and completed with a key press (Material searches on
-    keyup), so exactly one search runs after the box was cleared: the first result list
-    that replaces the placeholder is this query's.
+    As a reader would: select all and delete, wait for the placeholder, then enter the query
+    as one edit completed with a key press (Material searches on keyup), so exactly one search
+    runs after the box was cleared. The page reports each step (``_ARM``).
     """
-    _clear(page)
+    arm = [SEARCH_INPUT, RESULT_META, RESULT_LINKS, PLACEHOLDER, DONE_PATTERN, QUERY_TIMEOUT_MS]
+    if not page.evaluate(_ARM, arm):
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.press("Backspace")
+    page.evaluate("() => window.__guideSearchCleared")
     page.keyboard.insert_text(text)
     page.keyboard.press("End")
-    page.wait_for_function(
-        "([sel, pattern]) => new RegExp(pattern).test(document.querySelector(sel)?.textContent.trim())",
-        arg=[RESULT_META, DONE_PATTERN],
-    )
-    count = page.locator(RESULT_META).text_content().strip()
-    # [href, score] per link; a page link scored 0 is only the heading of its sections.
-    links = page.eval_on_selector_all(
-        RESULT_LINKS,
-        "els => els.map(el => [el.href, el.querySelector('article')?.dataset.mdScore ?? ''])",
-    )
+    count, links = page.evaluate("() => window.__guideSearchResult")
+    # A page link scored 0 is only the heading of its sections.
     return [Link.from_href(href, base_url) for href, score in links if not _is_zero(score)], count
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from browser.fixtures import without_search_documents
 from scripts.quality.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
 
 pytestmark = pytest.mark.browser
@@ -66,6 +67,19 @@ def open_search(page) -> None:
     expect(page.locator(RESULT_META)).to_have_text(PLACEHOLDER)
 
 
+def test_pages_of_a_test_that_does_not_search_get_the_index_without_documents(page, site_url, site_dir):
+    served = page.goto(site_url + "search/search_index.json").json()
+    real = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert served == {**real, "docs": []}
+
+
+@pytest.mark.searches
+def test_pages_of_a_test_marked_searches_get_the_real_index(page, site_url, site_dir):
+    served = page.goto(site_url + "search/search_index.json").json()
+    assert served == json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.searches
 def test_search_returns_results_and_the_first_opens_the_right_page(page, site_url):
     page.goto(site_url)
     open_search(page)
@@ -300,21 +314,10 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
         "requestfailed",
         lambda r: None if "ERR_ABORTED" in (r.failure or "") else problem(f"failed: {r.url} ({r.failure})"),
     )
-    # Every page fetches the same search index, and the search worker indexes it again: the
-    # first page gets the real one (the crawl waits for its response), the others an index with
-    # no documents at that same URL, which saves a tenth of the crawl's browser CPU. Any
-    # other URL goes to the server, so a page asking for a wrong index path still 404s.
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    empty_index = json.dumps({**index, "docs": []})
+    # Only the first page gets the real search index (the crawl waits for its response); the
+    # others get it without documents, like every unsearched page of these tests.
+    without_search_documents(page, site_dir, site_url, keep=lambda: current["page"] == "/")
     index_url = urljoin(site_url, "search/search_index.json")
-
-    def search_index(route) -> None:
-        if route.request.url == index_url and current["page"] != "/":
-            route.fulfill(body=empty_index, content_type="application/json")
-        else:
-            route.continue_()
-
-    page.route("**/search/search_index.json", search_index)
     try:
         for rel in result.pages:
             path = "" if rel == "." else rel + "/"

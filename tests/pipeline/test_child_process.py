@@ -11,6 +11,7 @@ from scripts.pipeline import child_process
 from tests.pipeline.processes import gone_within
 
 
+@pytest.mark.waits
 def test_a_timeout_kills_what_the_child_started(tmp_path):
     # The child starts a "server" (a grandchild that outlives it unless its group is killed).
     pid_file = tmp_path / "server.pid"

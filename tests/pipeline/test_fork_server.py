@@ -89,6 +89,7 @@ def test_an_uncaught_exception_still_runs_atexit_handlers(scratch_snippet, tmp_p
     assert mark.read_text() == "ran"
 
 
+@pytest.mark.waits
 def test_a_stalled_client_or_a_malformed_request_does_not_stop_the_server(scratch_snippet):
     # (The same server as the snippet's: the key is the preload and import-time settings.)
     path = scratch_snippet("print('served')\n")
@@ -102,6 +103,7 @@ def test_a_stalled_client_or_a_malformed_request_does_not_stop_the_server(scratc
         assert forked(path).output() == "served\n"
 
 
+@pytest.mark.waits
 def test_a_timeout_kills_the_fork_and_the_server_it_started(scratch_snippet, tmp_path):
     pid_file = tmp_path / "server.pid"
     path = scratch_snippet(

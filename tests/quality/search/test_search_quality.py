@@ -13,11 +13,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
 
 import markdown
 import pytest
@@ -49,16 +46,7 @@ MARKDOWN_EXTENSIONS = [
     "pymdownx.tabbed",
 ]
 
-T = TypeVar("T")
-
-
 # --- helpers -------------------------------------------------------------------------------
-
-
-def in_own_thread(fn: Callable[..., T], *args) -> T:
-    """Run fn in a fresh thread: Playwright's sync API allows one instance per thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def page_markdown(page: str) -> str:
@@ -176,35 +164,29 @@ def test_expected_targets_exist_in_the_built_site(site_dir):
 
 
 @pytest.mark.browser
-def test_search_box_lands_on_the_answer(site_url, chromium_path):
-    report = in_own_thread(search_eval.evaluate_served, site_url, QUERIES, chromium_path)
+@pytest.mark.searches
+def test_search_box_lands_on_the_answer(page, site_url):
+    report = search_eval.run_queries(page, site_url, QUERIES)
     print(report.format(show_all=True))
     assert report.hit_at_3 >= search_eval.TARGET_HIT_AT_3, report.format()
 
 
-def _open_a_result_and_read_highlights(site_url: str, chromium: str, query: str) -> tuple[str, list[str]]:
-    with search_eval.browse(chromium) as page:
-        search_eval.open_search(page, site_url)
-        links, _ = search_eval.search(page, site_url, query)
-        section = next(link for link in links if link.anchor)
-        href = page.eval_on_selector_all(
-            search_eval.RESULT_LINKS,
-            "(els, anchor) => els.map(el => el.href).find(h => h.endsWith('#' + anchor))",
-            section.anchor,
-        )
-        page.goto(href)
-        page.wait_for_selector("mark[data-md-highlight]")
-        marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(el => el.textContent)")
-        return href, marks
-
-
 @pytest.mark.browser
-def test_clicked_result_highlights_the_query(site_url, chromium_path):
+@pytest.mark.searches
+def test_clicked_result_highlights_the_query(page, site_url):
     # Material builds its page highlighter from the search separator; a capturing group in
     # the separator would shift its match groups and print "undefined" into the page.
-    href, marks = in_own_thread(
-        _open_a_result_and_read_highlights, site_url, chromium_path, "drift monitoring"
+    search_eval.open_search(page, site_url)
+    links, _ = search_eval.search(page, site_url, "drift monitoring")
+    section = next(link for link in links if link.anchor)
+    href = page.eval_on_selector_all(
+        search_eval.RESULT_LINKS,
+        "(els, anchor) => els.map(el => el.href).find(h => h.endsWith('#' + anchor))",
+        section.anchor,
     )
+    page.goto(href)
+    page.wait_for_selector("mark[data-md-highlight]")
+    marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(el => el.textContent)")
     assert "h=" in href, f"result link carries no highlight terms: {href}"
     assert marks, f"nothing highlighted on {href}"
     assert all(m.strip() and "undefined" not in m for m in marks), (
@@ -213,32 +195,24 @@ def test_clicked_result_highlights_the_query(site_url, chromium_path):
     assert any(m.lower().startswith(("drift", "monitor")) for m in marks), marks[:10]
 
 
-def _search_worker_and_errors(
-    site_url: str, chromium: str, query: str
-) -> tuple[list[str], list[str], list[str]]:
-    with search_eval.browse(chromium) as page:
-        errors: list[str] = []
-        workers: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("error", "warning") else None)
-
-        def watch(worker) -> None:
-            workers.append(worker.url)
-            worker.on("console", lambda msg: errors.append(f"worker: {msg.text}"))
-
-        page.on("worker", watch)
-        search_eval.open_search(page, site_url)
-        links, _ = search_eval.search(page, site_url, query)
-        return workers, [str(link) for link in links], errors
-
-
 @pytest.mark.browser
-def test_the_search_box_ranks_with_the_sites_worker(site_url, chromium_path):
+@pytest.mark.searches
+def test_the_search_box_ranks_with_the_sites_worker(page, site_url):
     # Material's own order put the ML engineer page at rank 22 for this query (README,
     # "Search"): only the site's ranking brings it into the first three.
-    workers, links, errors = in_own_thread(
-        _search_worker_and_errors, site_url, chromium_path, "what does an ml engineer do"
-    )
+    errors: list[str] = []
+    workers: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("error", "warning") else None)
+
+    def watch(worker) -> None:
+        workers.append(worker.url)
+        worker.on("console", lambda msg: errors.append(f"worker: {msg.text}"))
+
+    page.on("worker", watch)
+    search_eval.open_search(page, site_url)
+    found, _ = search_eval.search(page, site_url, "what does an ml engineer do")
+    links = [str(link) for link in found]
     assert len(workers) == 1 and re.search(
         r"/workers/ranked-search\.js\?v=\w+&material=search\.", workers[0]
     ), workers
