@@ -29,7 +29,7 @@ Usage::
     python -m scripts.quality.search_eval --site-dir /tmp/site --queries tests/quality/search/holdout.yaml
 
 The benchmark calls :func:`evaluate` (a built site in, a :class:`Report` out); the tests call
-:func:`evaluate_served` on the site their fixtures already serve. Exit status 1 when hit@3 is
+:func:`run_queries`, :func:`open_search` and :func:`search` with their fixtures' page. Exit status 1 when hit@3 is
 below ``--min-hit-at-3`` (0.95). Nothing is downloaded: the site is served from 127.0.0.1
 under ``/guide/`` (the path of ``site_url``) and the browser is Debian's Chromium.
 """
@@ -326,8 +326,9 @@ _ARM = """([inputSelector, metaSelector, linksSelector, placeholder, pattern, ti
   const done = new RegExp(pattern);
   const empty = document.querySelector(inputSelector).value === "";
   const fail = (what) => new Error(`${what} within ${timeout} ms; the meta line reads "${meta.textContent.trim()}"`);
-  let cleared;
-  window.__guideSearchCleared = new Promise((resolve) => { cleared = resolve; });
+  let cleared, notCleared;
+  window.__guideSearchCleared = new Promise((resolve, reject) => { cleared = resolve; notCleared = reject; });
+  window.__guideSearchCleared.catch(() => {});  // awaited by the test; never unhandled here
   let isCleared = false;
   const clear = () => { isCleared = true; cleared(); };
   // An empty box already shows the placeholder, and clearing it again would show nothing new.
@@ -336,7 +337,7 @@ _ARM = """([inputSelector, metaSelector, linksSelector, placeholder, pattern, ti
     const timer = setTimeout(() => {
       observer.disconnect();
       const error = fail(isCleared ? "no search result" : "the cleared box showed no placeholder");
-      cleared(Promise.reject(error));
+      if (!isCleared) notCleared(error);
       reject(error);
     }, timeout);
     const observer = new MutationObserver(() => {

@@ -68,9 +68,9 @@ def without_search_documents(
 ) -> None:
     """Answer the site's search index with the same index holding no documents.
 
-    On every page load Material's search worker downloads the whole index and builds it, about
-    a third of the load's CPU (0.34 of 0.76 s for the planner page, measured 2026-12-04);
-    pages that are not searched need none of it. Only that exact URL is answered, so a page
+    On every page load Material fetches the whole index and its search worker builds it,
+    about a third of the load's CPU (0.34 of 0.76 s for the planner page, measured
+    2026-12-04); pages that are not searched need none of it. Only that exact URL is answered, so a page
     asking for a wrong index path still gets the server's 404; ``keep()`` true at request time
     lets the real index through.
     """
@@ -92,8 +92,8 @@ def page(browser, request):
     """A page in a fresh context: no saved state from other tests, downloads allowed.
 
     Its pages of the real site get a search index without documents unless the test is
-    marked ``searches`` (a search in an unmarked test finds nothing and fails, never passes
-    wrongly).
+    marked ``searches``: in an unmarked test, a search that expects results finds none and
+    fails.
     """
     context = browser.new_context(accept_downloads=True, service_workers="block")
     page = context.new_page()

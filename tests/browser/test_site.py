@@ -43,6 +43,7 @@ def watch_problems(page) -> list[str]:
 # --- home page ----------------------------------------------------------------------------
 
 
+@pytest.mark.searches  # the home page as readers get it, its search worker indexing the site
 def test_home_page_loads_without_console_errors_or_failed_requests(page, site_url):
     problems = watch_problems(page)
     page.goto(site_url, wait_until="networkidle")
