@@ -29,8 +29,8 @@ Usage::
     python -m scripts.quality.search_eval --site-dir /tmp/site --queries tests/quality/search/holdout.yaml
 
 The benchmark calls :func:`evaluate` (a built site in, a :class:`Report` out); the tests call
-:func:`run_queries`, :func:`open_search` and :func:`search` with their fixtures' page. Exit status 1 when hit@3 is
-below ``--min-hit-at-3`` (0.95). Nothing is downloaded: the site is served from 127.0.0.1
+:func:`run_queries`, :func:`open_search` and :func:`search` with their fixtures' page. Exit
+status 1 when hit@3 is below ``--min-hit-at-3`` (0.95). Nothing is downloaded: the site is served from 127.0.0.1
 under ``/guide/`` (the path of ``site_url``) and the browser is Debian's Chromium.
 """
 

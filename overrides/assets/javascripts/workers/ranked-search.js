@@ -3,9 +3,10 @@
  *
  * Material's search UI talks to a web worker whose URL is in the page's configuration;
  * Material's source (setupSearchWorker, 9.8.1) says a site may provide its own, as long as
- * it speaks the same messages. The user documentation does not, so the build checks it. overrides/main.html points that
- * URL here with two parameters: Material's worker (material=search.<hash>.min.js, so no
- * hashed file name is copied into this repository) and a digest of our two scripts (v).
+ * it speaks the same messages. The user documentation does not, so the build checks it.
+ * overrides/main.html points that URL here with two parameters: Material's worker
+ * (material=search.<hash>.min.js, so no hashed file name is copied into this repository)
+ * and a digest of our two scripts (v).
  * scripts/pipeline/search_worker.py stops the build if a page loads any other worker.
  * (Material's iframe shim for file:// pages comes only with its offline plugin, which this
  * site does not use.)
