@@ -13,7 +13,7 @@ definition of the same fixture in another conftest would start a second one.
   skip the build while iterating on a page.
 - ``browser`` and ``page``: one browser per session, a fresh context (empty local storage,
   downloads allowed) per test, whose pages get a search index without documents unless the
-  test is marked ``searches`` (see ``without_search_documents``).
+  test is marked ``searches`` (see ``WITHOUT_SEARCH_DOCUMENTS``).
 
 Playwright never downloads a browser here; it runs the system Chromium.
 """
@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,10 +43,62 @@ def chromium_path() -> str:
     return path
 
 
+# Request headers that change what the test server answers, instead of Playwright routes:
+# routing pauses every request of the page in Playwright's driver and turns the browser's HTTP
+# cache off (microsoft/playwright#7220); the crawl of all pages cost 2.5 s more CPU with a
+# route (2026-12-04).
+#
+# Sent by every page of a test that does not search: the search index without documents. On
+# every page load Material fetches the whole index and its search worker builds it, about a
+# third of the load's CPU (0.34 of 0.76 s for the planner page, measured 2026-12-04); pages
+# that are not searched need none of it.
+WITHOUT_SEARCH_DOCUMENTS = {"X-Test-Search-Index": "without-documents"}
+# Sent by ``instant_page`` (tests/browser/conftest.py): sitemap.xml listing this server's URLs.
+SITEMAP_ON_THIS_HOST = {"X-Test-Sitemap": "this-host"}
+
+
+def site_handler(site_dir: Path) -> type[local_site.QuietHandler]:
+    """The local server's handler: the site as built, except that a request carrying one of
+    the headers above gets the search index without documents, or a sitemap whose URLs point
+    at this server. Only those exact paths: a page asking for a wrong one still gets a 404."""
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index_without_documents = json.dumps({**index, "docs": []})
+    sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+
+    class Handler(local_site.QuietHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == local_site.SITE_PATH + "search/search_index.json" and self.sent(
+                WITHOUT_SEARCH_DOCUMENTS
+            ):
+                self.answer("application/json", index_without_documents)
+            elif path == local_site.SITE_PATH + "sitemap.xml" and self.sent(SITEMAP_ON_THIS_HOST):
+                here = f"<loc>http://{self.headers['Host']}"
+                self.answer("application/xml", re.sub(r"<loc>https?://[^/<]+", here, sitemap))
+            else:
+                super().do_GET()
+
+        def sent(self, headers: dict[str, str]) -> bool:
+            return all(self.headers.get(name) == value for name, value in headers.items())
+
+        def answer(self, content_type: str, text: str) -> None:
+            # Always the whole answer, never a 304: the browser may hold the file as built.
+            # Sent without a date to revalidate against, and QuietHandler's no-cache means
+            # every later use asks this server again, with or without the header.
+            data = text.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     """Base URL of the site served at http://127.0.0.1:<free port>/guide/."""
-    with local_site.serve(site_dir) as url:
+    with local_site.serve(site_dir, handler=site_handler(site_dir)) as url:
         yield url
 
 
@@ -63,30 +116,6 @@ def browser(chromium_path: str):
             browser.close()
 
 
-def without_search_documents(
-    page, site_dir: Path, site_url: str, keep: Callable[[], bool] = lambda: False
-) -> None:
-    """Answer the site's search index with the same index holding no documents.
-
-    On every page load Material fetches the whole index and its search worker builds it,
-    about a third of the load's CPU (0.34 of 0.76 s for the planner page, measured
-    2026-12-04); pages that are not searched need none of it. Only that exact URL is answered, so a page
-    asking for a wrong index path still gets the server's 404; ``keep()`` true at request time
-    lets the real index through.
-    """
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    empty = json.dumps({**index, "docs": []})
-    index_url = urljoin(site_url, "search/search_index.json")
-
-    def answer(route) -> None:
-        if route.request.url == index_url and not keep():
-            route.fulfill(body=empty, content_type="application/json")
-        else:
-            route.continue_()
-
-    page.route("**/search/search_index.json", answer)
-
-
 @pytest.fixture
 def page(browser, request):
     """A page in a fresh context: no saved state from other tests, downloads allowed.
@@ -95,12 +124,14 @@ def page(browser, request):
     marked ``searches``: in an unmarked test, a search that expects results finds none and
     fails.
     """
-    context = browser.new_context(accept_downloads=True, service_workers="block")
+    searches = request.node.get_closest_marker("searches") is not None
+    context = browser.new_context(
+        accept_downloads=True,
+        service_workers="block",
+        extra_http_headers={} if searches else WITHOUT_SEARCH_DOCUMENTS,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    if "site_url" in request.fixturenames and not request.node.get_closest_marker("searches"):
-        site_dir, site_url = request.getfixturevalue("site_dir"), request.getfixturevalue("site_url")
-        without_search_documents(page, site_dir, site_url)
     try:
         yield page
     finally:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser.fixtures import without_search_documents
+from browser.fixtures import WITHOUT_SEARCH_DOCUMENTS
 from scripts.quality.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
 
 pytestmark = pytest.mark.browser
@@ -68,16 +68,23 @@ def open_search(page) -> None:
     expect(page.locator(RESULT_META)).to_have_text(PLACEHOLDER)
 
 
+def index_material_loads(page, site_url: str) -> dict:
+    """The search index as the home page's own request for it received it."""
+    with page.expect_response(site_url + "search/search_index.json") as response:
+        page.goto(site_url)
+    return response.value.json()
+
+
 def test_pages_of_a_test_that_does_not_search_get_the_index_without_documents(page, site_url, site_dir):
-    served = page.goto(site_url + "search/search_index.json").json()
     real = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert served == {**real, "docs": []}
+    assert real["docs"], "the built site's search index holds no documents"
+    assert index_material_loads(page, site_url) == {**real, "docs": []}
 
 
 @pytest.mark.searches
 def test_pages_of_a_test_marked_searches_get_the_real_index(page, site_url, site_dir):
-    served = page.goto(site_url + "search/search_index.json").json()
-    assert served == json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    real = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index_material_loads(page, site_url) == real
 
 
 @pytest.mark.searches
@@ -317,7 +324,6 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
     )
     # Only the first page gets the real search index (the crawl waits for its response); the
     # others get it without documents, like every unsearched page of these tests.
-    without_search_documents(page, site_dir, site_url, keep=lambda: current["page"] == "/")
     index_url = urljoin(site_url, "search/search_index.json")
     try:
         for rel in result.pages:
@@ -326,6 +332,7 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
             if rel == ".":
                 with page.expect_response(index_url):
                     page.goto(site_url + path, wait_until="load")
+                page.set_extra_http_headers(WITHOUT_SEARCH_DOCUMENTS)
             else:
                 page.goto(site_url + path, wait_until="load")
         page.wait_for_timeout(500)  # late requests of the last page
