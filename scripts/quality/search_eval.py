@@ -314,50 +314,41 @@ def open_search(page, base_url: str) -> None:
     )
 
 
-# Armed before each query: two promises the test awaits instead of polling from Python, which
-# saves most of each query's round trips. ``__guideSearchCleared`` resolves once the meta line
-# shows the placeholder (the box was cleared: Material answered the empty query);
-# ``__guideSearchResult`` with the meta line and the [href, score] of every rendered result
-# link at the first finished count after that (this query's results: Material renders the
-# meta line and the first ten results in one synchronous step). Typing must wait for the
-# first: an empty query answered after the next keystroke reads "No matching documents".
-_ARM = """([inputSelector, metaSelector, linksSelector, placeholder, pattern, timeout]) => {
+# Armed before each query: a promise the test awaits instead of polling from Python, which
+# saves most of each query's round trips. ``__guideSearchResult`` resolves with the meta line
+# and the [href, score] of every rendered result link at the first finished count rendered
+# after arming: this query's results, since the previous query's were awaited before and
+# Material renders the meta line and the first ten results in one synchronous step. When the
+# box already holds the query, Material will not search again: the results shown are its own.
+_ARM = """([inputSelector, metaSelector, linksSelector, query, pattern, timeout]) => {
   const meta = document.querySelector(metaSelector);
   const done = new RegExp(pattern);
-  const empty = document.querySelector(inputSelector).value === "";
-  const fail = (what) => new Error(`${what} within ${timeout} ms; the meta line reads "${meta.textContent.trim()}"`);
-  let cleared, notCleared;
-  window.__guideSearchCleared = new Promise((resolve, reject) => { cleared = resolve; notCleared = reject; });
-  window.__guideSearchCleared.catch(() => {});  // awaited by the test; never unhandled here
-  let isCleared = false;
-  const clear = () => { isCleared = true; cleared(); };
-  // An empty box already shows the placeholder, and clearing it again would show nothing new.
-  if (empty && meta.textContent.trim() === placeholder) clear();
+  const shown = () => [
+    meta.textContent.trim(),
+    [...document.querySelectorAll(linksSelector)].map((el) => [
+      el.href,
+      el.querySelector("article")?.dataset.mdScore ?? "",
+    ]),
+  ];
+  if (document.querySelector(inputSelector).value === query && done.test(meta.textContent.trim())) {
+    window.__guideSearchResult = Promise.resolve(shown());
+    return;
+  }
   window.__guideSearchResult = new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       observer.disconnect();
-      const error = fail(isCleared ? "no search result" : "the cleared box showed no placeholder");
-      if (!isCleared) notCleared(error);
-      reject(error);
+      reject(new Error(`no search result within ${timeout} ms; the meta line reads "${meta.textContent.trim()}"`));
     }, timeout);
     const observer = new MutationObserver(() => {
-      const text = meta.textContent.trim();
-      if (text === placeholder) {
-        clear();
-      } else if (isCleared && done.test(text)) {
+      if (done.test(meta.textContent.trim())) {
         observer.disconnect();
         clearTimeout(timer);
-        const links = [...document.querySelectorAll(linksSelector)].map((el) => [
-          el.href,
-          el.querySelector("article")?.dataset.mdScore ?? "",
-        ]);
-        resolve([text, links]);
+        resolve(shown());
       }
     });
     observer.observe(meta, { childList: true, subtree: true, characterData: true });
   });
   window.__guideSearchResult.catch(() => {});  // awaited by the test; never unhandled here
-  return empty;
 }"""
 QUERY_TIMEOUT_MS = 15_000
 
@@ -365,15 +356,12 @@ QUERY_TIMEOUT_MS = 15_000
 def search(page, base_url: str, text: str) -> tuple[list[Link], str]:
     """Type one query into the open search box; return the result links in rendered order.
 
-    As a reader would: select all and delete, wait for the placeholder, then enter the query
-    as one edit completed with a key press (Material searches on keyup), so exactly one search
-    runs after the box was cleared. The page reports each step (``_ARM``).
+    As a reader would: select what the box holds and type the query over it, completed with a
+    key press. Material searches on keyup, and only when the text changed, so exactly one
+    search runs; the page reports when its results are shown (``_ARM``).
     """
-    arm = [SEARCH_INPUT, RESULT_META, RESULT_LINKS, PLACEHOLDER, DONE_PATTERN, QUERY_TIMEOUT_MS]
-    if not page.evaluate(_ARM, arm):
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.press("Backspace")
-    page.evaluate("() => window.__guideSearchCleared")
+    page.evaluate(_ARM, [SEARCH_INPUT, RESULT_META, RESULT_LINKS, text, DONE_PATTERN, QUERY_TIMEOUT_MS])
+    page.keyboard.press("ControlOrMeta+A")
     page.keyboard.insert_text(text)
     page.keyboard.press("End")
     count, links = page.evaluate("() => window.__guideSearchResult")
