@@ -1,7 +1,8 @@
 """`mkdocs serve` picks up edits to the pipeline's own code (scripts/pipeline/live_reload.py).
 
 The end-to-end test runs the real server on a copy of the project, edits the copy's table
-renderer and then its schema, and waits for each edit to show on the served page.
+renderer and then its schema, and waits for each edit to show on the served page; then edits
+a hook outside scripts/, which the server must restart itself for.
 """
 
 from __future__ import annotations
@@ -131,26 +132,11 @@ class Server:
                 self.proc.wait()
 
 
-@pytest.mark.build
-def test_serve_shows_edits_to_a_table_renderer_and_a_schema(tmp_path):
-    project = copy_project(tmp_path)
-    server = Server(project, tmp_path / "serve.log")
-    try:
-        server.page_with("Backend analogue", START_TIMEOUT)
-        edit(project / "scripts/pipeline/knowledge_base/tables.py", *TABLE_EDIT)
-        server.page_with("Backend analogue, edited live", RELOAD_TIMEOUT)
-        # The schema is imported by tables.py, load.py and the hook: all must see the new one.
-        edit(project / "scripts/pipeline/knowledge_base/schema.py", *SCHEMA_EDIT)
-        page = server.page_with("Where the analogy breaks, edited live.", RELOAD_TIMEOUT)
-        assert "Backend analogue, edited live" in page
-    finally:
-        server.stop()
-
-
 # A hook outside scripts/: MkDocs keeps it loaded, and it was not written to be reloaded.
 NOTE_HOOK = """def on_page_markdown(markdown, **kwargs):
     return markdown + "\\n\\nNote from a second hook: first\\n"
 """
+RESTARTING = "page_note.py changed and cannot be reloaded in place"
 
 
 class TagBlindLoader(yaml.SafeLoader):
@@ -160,9 +146,8 @@ class TagBlindLoader(yaml.SafeLoader):
 TagBlindLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
 
 
-@pytest.mark.build
-def test_serve_restarts_itself_when_loaded_code_outside_scripts_changes(tmp_path):
-    project = copy_project(tmp_path)
+def add_note_hook(project: Path) -> None:
+    """A second hook, outside scripts/, that MkDocs loads and watches."""
     (project / "page_note.py").write_text(NOTE_HOOK, encoding="utf-8")
     config_file = project / "serve.yml"
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
@@ -170,16 +155,32 @@ def test_serve_restarts_itself_when_loaded_code_outside_scripts_changes(tmp_path
     config["hooks"] = [*parent["hooks"], "page_note.py"]
     config["watch"] = [*parent["watch"], "page_note.py"]
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
+# One server for both behaviours: starting `mkdocs serve` is most of what this test costs.
+@pytest.mark.build
+def test_serve_reloads_pipeline_edits_in_place_and_restarts_for_code_outside_scripts(tmp_path):
+    project = copy_project(tmp_path)
+    add_note_hook(project)
     server = Server(project, tmp_path / "serve.log")
     try:
         server.page_with("Note from a second hook: first", START_TIMEOUT)
-        edit(project / "page_note.py", "hook: first", "hook: second")
-        server.page_with("Note from a second hook: second", RELOAD_TIMEOUT)
-        assert "page_note.py changed and cannot be reloaded in place" in server.output()
-        assert server.proc.poll() is None, "the server must replace itself, not exit"
-        # The restarted server watches its code again: a pipeline edit still reloads in place.
+        # A table renderer, then the schema it, load.py and the hook import: all in place.
         edit(project / "scripts/pipeline/knowledge_base/tables.py", *TABLE_EDIT)
         server.page_with("Backend analogue, edited live", RELOAD_TIMEOUT)
+        edit(project / "scripts/pipeline/knowledge_base/schema.py", *SCHEMA_EDIT)
+        page = server.page_with("Where the analogy breaks, edited live.", RELOAD_TIMEOUT)
+        assert "Backend analogue, edited live" in page
+        assert "restarting the server" not in server.output(), "a pipeline edit must not restart"
+        # The second hook cannot be reloaded in place: the server says so and replaces itself.
+        edit(project / "page_note.py", "hook: first", "hook: second")
+        server.page_with("Note from a second hook: second", RELOAD_TIMEOUT)
+        assert RESTARTING in server.output()
+        assert server.proc.poll() is None, "the server must replace itself, not exit"
+        # The restarted server watches its code again: a pipeline edit still reloads in place.
+        edit(project / "scripts/pipeline/knowledge_base/tables.py", "edited live", "edited twice")
+        server.page_with("Backend analogue, edited twice", RELOAD_TIMEOUT)
+        assert server.output().count("restarting the server") == 1
     finally:
         server.stop()
 
