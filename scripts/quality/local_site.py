@@ -93,9 +93,17 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    status: int | None = None
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.status = code
+        super().send_response(code, message)
+
     def end_headers(self) -> None:
+        # A missing asset's 404 (or a redirect) is not kept: the next request asks again.
         asset = unquote(urlsplit(self.path).path).startswith(SITE_PATH + "assets/")
-        self.send_header("Cache-Control", "max-age=600" if asset else "no-cache")
+        cacheable = asset and self.status in (200, 304)
+        self.send_header("Cache-Control", "max-age=600" if cacheable else "no-cache")
         super().end_headers()
 
 

@@ -65,18 +65,26 @@ def site_handler(site_dir: Path) -> type[local_site.QuietHandler]:
     index_without_documents = json.dumps({**index, "docs": []})
     sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
 
+    index_path = local_site.SITE_PATH + "search/search_index.json"
+    sitemap_path = local_site.SITE_PATH + "sitemap.xml"
+    varies = ", ".join([*WITHOUT_SEARCH_DOCUMENTS, *SITEMAP_ON_THIS_HOST])
+
     class Handler(local_site.QuietHandler):
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
-            if path == local_site.SITE_PATH + "search/search_index.json" and self.sent(
-                WITHOUT_SEARCH_DOCUMENTS
-            ):
+            if path == index_path and self.sent(WITHOUT_SEARCH_DOCUMENTS):
                 self.answer("application/json", index_without_documents)
-            elif path == local_site.SITE_PATH + "sitemap.xml" and self.sent(SITEMAP_ON_THIS_HOST):
+            elif path == sitemap_path and self.sent(SITEMAP_ON_THIS_HOST):
                 here = f"<loc>http://{self.headers['Host']}"
                 self.answer("application/xml", re.sub(r"<loc>https?://[^/<]+", here, sitemap))
             else:
                 super().do_GET()
+
+        def end_headers(self) -> None:
+            # Both answers of these paths, the file as built and ours, depend on the headers.
+            if urlsplit(self.path).path in (index_path, sitemap_path):
+                self.send_header("Vary", varies)
+            super().end_headers()
 
         def sent(self, headers: dict[str, str]) -> bool:
             return all(self.headers.get(name) == value for name, value in headers.items())
