@@ -357,7 +357,7 @@ def search(page, base_url: str, text: str) -> tuple[list[Link], str]:
     """Type one query into the open search box; return the result links in rendered order.
 
     As a reader would: select what the box holds and type the query over it, completed with a
-    key press. Material searches on keyup, and only when the text changed, so exactly one
+    key press. Material (9.8) searches on keyup, and only when the text changed, so exactly one
     search runs; the page reports when its results are shown (``_ARM``).
     """
     page.evaluate(_ARM, [SEARCH_INPUT, RESULT_META, RESULT_LINKS, text, DONE_PATTERN, QUERY_TIMEOUT_MS])

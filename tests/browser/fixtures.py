@@ -43,10 +43,11 @@ def chromium_path() -> str:
     return path
 
 
-# Request headers that change what the test server answers, instead of Playwright routes:
-# routing pauses every request of the page in Playwright's driver and turns the browser's HTTP
-# cache off (microsoft/playwright#7220); the crawl of all pages cost 2.5 s more CPU with a
-# route (2026-12-04).
+# Request headers that change what the test server answers, instead of Playwright routes.
+# In Playwright 1.65 a route turns the browser's HTTP cache off (``page.route``'s docs;
+# microsoft/playwright#7220) and its Chromium driver then pauses every request of the page
+# (``Fetch.enable`` on ``*``); the crawl of all pages cost 2.5 s more CPU with a route
+# (2026-12-04).
 #
 # Sent by every page of a test that does not search: the search index without documents. On
 # every page load Material fetches the whole index and its search worker builds it, about a
