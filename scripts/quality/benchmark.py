@@ -4,7 +4,9 @@ Figures, not pass/fail: machines here are shared and noisy, so speed targets are
 reported, never asserted in tests. Run with ``make benchmark``.
 
 - tests: wall-clock time of `make test`, cold (empty caches) then warm (the caches that
-  run filled), exactly as CI runs it; ``--only tests`` prints this section alone;
+  run filled), exactly as CI runs it; ``--only tests`` prints this section alone, and
+  ``--against REV`` times it here and at an earlier commit, interleaved, for ratios that
+  carry between machines (scripts/quality/suite_timing.py);
 - build: cold (empty caches: every snippet and notebook executes) and warm (nothing
   changed) wall-clock times of a full `mkdocs build`;
 - snippets: the check's cold time (all fresh, in parallel), its warm time (cache
@@ -26,7 +28,6 @@ import importlib
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scripts import ROOT
-from scripts.quality import site_build
+from scripts.quality import site_build, suite_timing
 
 
 def timed_build(site: Path, env: dict[str, str]) -> float:
@@ -42,35 +43,6 @@ def timed_build(site: Path, env: dict[str, str]) -> float:
     if not built.ok:
         sys.exit(f"mkdocs build --strict failed:\n{built.tail(6000)}")
     return built.seconds
-
-
-def timed_make_test(env: dict[str, str]) -> tuple[float, str]:
-    """Wall time of `make test` (what CI runs) and pytest's closing line."""
-    env = {k: v for k, v in env.items() if k != "GUIDE_SITE_DIR"}  # the real build is part of it
-    started = time.perf_counter()
-    proc = subprocess.run(
-        ["make", "--no-print-directory", "test"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - started
-    lines = [line.strip("= ") for line in proc.stdout.splitlines() if " in " in line and line.startswith("=")]
-    summary = lines[-1] if lines else f"exit status {proc.returncode}"
-    # A timing of a failing run is worth little without knowing what failed.
-    failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
-    return seconds, "\n".join([summary, *failed])
-
-
-def make_test_figures() -> None:
-    """Cold `make test` on empty caches, then warm on the caches it filled."""
-    with tempfile.TemporaryDirectory(prefix="bench-tests-") as tmp:
-        env = {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / "cache")}
-        print(
-            f"Tests (make test, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} before)",
-            flush=True,
-        )
-        cold, cold_summary = timed_make_test(env)
-        print(f"  cold (empty caches)    {cold:6.0f} s  {cold_summary}", flush=True)
-        warm, warm_summary = timed_make_test(env)
-        print(f"  warm (caches filled)   {warm:6.0f} s  {warm_summary}", flush=True)
 
 
 def home_page_weight(site: Path) -> tuple[int, list[tuple[str, int]]]:
@@ -153,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["tests"], help="print one section alone: tests = cold and warm `make test`"
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="time `make test` here and at commit REV, interleaved on this machine, and print the ratios"
+        " (scripts/quality/suite_timing.py); nothing else is printed",
+    )
+    parser.add_argument(
+        "--pairs", type=int, default=3, help="warm pairs for --against, after one cold pair (default 3)"
+    )
     parser.add_argument("--skip-tests", action="store_true", help="leave out the `make test` timings")
     parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
     parser.add_argument("--skip-lighthouse", action="store_true", help="leave out Lighthouse")
@@ -164,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.against:
+        suite_timing.print_against(args.against, args.pairs)
+        return 0
     if args.only == "tests":
-        make_test_figures()
+        suite_timing.print_alone()
         return 0
     from scripts.pipeline import snippet_exec
 
@@ -215,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         link_figures(site)
         if not args.skip_tests:
             print()
-            make_test_figures()
+            suite_timing.print_alone()
         if not args.skip_search:
             search_figures(site)
         if not args.skip_lighthouse:
