@@ -47,11 +47,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every test that uses the real site, and order the run for two busy cores.
 
     Membership follows the fixtures a test asks for (directly or through other fixtures), so
-    nobody marks it by hand. Order (the same in every xdist worker): the tests marked
-    ``waits`` first, whose seconds on a timer leave a core to the real site's build in the
-    background (see ``SharedBuild``); then the slow fresh executions, the small fixture-site
-    builds and the many short tests, while that build finishes; the tests of the built site
-    come last, so no worker sits waiting for it while other work is left, their longest first.
+    nobody marks it by hand. Order (the same in every xdist worker; `make test` hands the
+    tests out one at a time from its front, ``--maxschedchunk 1``, so it is the run's order):
+    the tests marked ``waits`` first, whose seconds on a timer leave a core to the real site's
+    build in the background (see ``SharedBuild``); then the slow fresh executions, the small
+    fixture-site builds and the many short tests, while that build finishes; the tests of the
+    built site come last, so no worker sits waiting for it while other work is left, their
+    longest first.
     """
     for item in items:
         if uses_site(item):
