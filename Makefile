@@ -39,10 +39,11 @@ serve: $(INSTALLED) ## Serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Plain load balancing: the tests of the built site share one build per run (tests/conftest.py),
-# so they need no xdist group and spread over both cores. One test at a time per worker, from the
-# front of one queue: xdist's default hands each worker a contiguous quarter of the suite first,
-# which gave one worker every fresh snippet and notebook run of a cold run while the other sat
-# idle for its last 29 s (cold 220 s with 54 s of idle CPU against 205 s with 17 s, 2026-12-04).
+# so they need no xdist group and spread over both cores. Each worker holds only its current test
+# and the next, taken from the front of one queue: xdist's default hands each worker a contiguous
+# eighth of the suite, then large contiguous blocks of the rest, which gave one worker every fresh
+# snippet and notebook run of a cold run while the other sat idle for its last 29 s (cold 220 s
+# with 54 s of idle CPU against 205 s with 17 s, 2026-12-04).
 test: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS)) ## Run the whole test suite (lint, data, snippets, notebooks, builds)
 	$(BIN)/python -m pytest -n auto --dist load --maxschedchunk 1
 
