@@ -298,6 +298,8 @@ class Crawl:
     pages: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (page, url)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (page, what)
+    # (page, its request's X-Test-Search-Index header) for each request of the search index
+    index_requests: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def crawl_site(browser, site_dir, site_url) -> Crawl:
@@ -313,7 +315,15 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
     def problem(what: str) -> None:
         result.problems.append((current["page"], what))
 
-    page.on("request", lambda r: result.requests.append((current["page"], r.url)))
+    index_url = urljoin(site_url, "search/search_index.json")
+    header = next(iter(WITHOUT_SEARCH_DOCUMENTS)).lower()
+
+    def request(r) -> None:
+        result.requests.append((current["page"], r.url))
+        if r.url == index_url:
+            result.index_requests.append((current["page"], r.headers.get(header)))
+
+    page.on("request", request)
     page.on("console", lambda m: problem(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problem(f"uncaught exception: {e}"))
     page.on("response", lambda r: problem(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
@@ -324,7 +334,6 @@ def crawl_site(browser, site_dir, site_url) -> Crawl:
     )
     # Only the first page gets the real search index (the crawl waits for its response); the
     # others get it without documents, like every unsearched page of these tests.
-    index_url = urljoin(site_url, "search/search_index.json")
     try:
         for rel in result.pages:
             path = "" if rel == "." else rel + "/"
@@ -347,6 +356,13 @@ def test_every_page_loads_without_errors_and_requests_nothing_from_another_host(
     assert len(crawl.pages) >= 60, f"only {len(crawl.pages)} pages found to crawl"
     visited = {page for page, url in crawl.requests if url.endswith((".html", "/"))}
     assert len(visited) >= len(crawl.pages) * 0.9, "the crawl saw requests from too few pages"
+    # The first page fetches the real index; every later one asks for it without documents.
+    first, *later = crawl.index_requests
+    assert first == ("/", None), f"the first index request: {first}"
+    assert len(later) >= len(crawl.pages) * 0.9 - 1, f"only {len(later) + 1} pages requested the index"
+    (expected,) = WITHOUT_SEARCH_DOCUMENTS.values()
+    wrong = [page for page, value in later if value != expected]
+    assert wrong == [], f"pages that asked for the index with its documents: {wrong[:10]}"
     off_host = sorted(
         {
             (page, url)
