@@ -12,8 +12,12 @@ from scripts.pipeline import fork_server
 
 
 @pytest.fixture
-def scratch_snippet():
-    """Write a throwaway snippet under build/ (inside the repository, outside snippets/)."""
+def scratch_snippet(light_fork_server):
+    """Write a throwaway snippet under build/ (inside the repository, outside snippets/).
+
+    Forked, it runs from the light server: the heavy one (fork_server.PRELOAD) cost about
+    3 s of CPU in each xdist worker that started it for a scratch snippet (2026-12-04).
+    """
     folder = ROOT / "build" / "test-snippets" / uuid.uuid4().hex
     folder.mkdir(parents=True)
 
@@ -26,7 +30,7 @@ def scratch_snippet():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-# What a forked test snippet's server imports: enough to show what forking shares (numpy's
+# What a scratch snippet's server imports: enough to show what forking shares (numpy's
 # global random state), cheap to start in every test worker. Real snippet runs use
 # fork_server.PRELOAD, a different server (the preload is part of its key).
 LIGHT_PRELOAD = ("numpy", "scripts.pipeline.snippet_worker")
@@ -40,6 +44,4 @@ def light_fork_server(monkeypatch):
 @pytest.fixture(params=["fresh", "forked"])
 def interpreter(request) -> str:
     """Both ways the runner starts a snippet: a fresh Python, and a fork from the server."""
-    if request.param == "forked":
-        request.getfixturevalue("light_fork_server")
     return request.param

@@ -22,11 +22,6 @@ from scripts.pipeline.cache import SINGLE_THREADED
 from tests.pipeline.processes import gone_within
 
 
-@pytest.fixture(autouse=True)
-def _light(light_fork_server):
-    """Every fork here comes from a server that imported numpy only (cheap to start)."""
-
-
 def forked(path: str) -> snippet_exec.Result:
     return snippet_exec.execute(path, interpreter="forked")
 
