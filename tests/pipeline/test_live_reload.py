@@ -116,7 +116,7 @@ class Server:
                 page = ""
             if text in page:
                 return page
-            time.sleep(0.5)
+            time.sleep(0.1)  # a request to the local server costs next to nothing
         pytest.fail(f"'{text}' did not appear within {timeout} s. Server output:\n{self.output()}")
 
     def log_text(self) -> str:
