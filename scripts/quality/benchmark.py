@@ -132,7 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         " (scripts/quality/suite_timing.py); nothing else is printed",
     )
     parser.add_argument(
-        "--pairs", type=int, default=3, help="warm pairs for --against, after one cold pair (default 3)"
+        "--pairs", type=int, default=3, help="warm pairs for --against, after the cold ones (default 3)"
+    )
+    parser.add_argument(
+        "--cold-pairs",
+        type=int,
+        default=1,
+        help="cold pairs for --against, each on emptied caches (default 1)",
     )
     parser.add_argument("--skip-tests", action="store_true", help="leave out the `make test` timings")
     parser.add_argument("--skip-search", action="store_true", help="leave out the search evaluation")
@@ -146,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.against:
-        suite_timing.print_against(args.against, args.pairs)
+        suite_timing.print_against(args.against, args.pairs, args.cold_pairs)
         return 0
     if args.only == "tests":
         suite_timing.print_alone()

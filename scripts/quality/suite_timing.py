@@ -5,8 +5,9 @@ measured on one machine do not carry to another: issue 19 measured ``475b956`` a
 on the machine where it set its targets, and the same commit took 162-234 s warm on another
 (2026-12-04). With ``--against REV`` both commits run here, in pairs, and the ratio is the
 figure that carries. Each pair alternates which commit runs first, which spreads a machine
-getting busier or quieter across both sides; the verdict takes the range of the pairs, so
-such drift widens it rather than hiding in an average.
+getting busier or quieter across both sides. The verdict rests on the 95% interval of the
+pairs' geometric mean ratio, never on one pair: a shared machine speeds up and slows down
+within minutes, and one pair's ratio moved by a fifth from the next's (2026-12-04).
 
 The earlier commit runs in a git worktree with its own venv (and its own JavaScript tools,
 where its Makefile installs them), installed from its own locks before any timing, and its own
@@ -16,14 +17,18 @@ tests expect.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from scipy import stats
 
 from scripts import ROOT
 
@@ -98,20 +103,49 @@ def git(*args: str) -> str:
     return proc.stdout.strip()
 
 
+def interval(ratios: list[float]) -> tuple[float, float, float]:
+    """The geometric mean of the pairs' ratios and its 95% interval (Student's t on the logs).
+
+    Logs, because a ratio is a factor: 0.5 and 2 are equally far from 1. One pair gives no
+    interval: its bounds are 0 and infinity.
+    """
+    logs = [math.log(r) for r in ratios]
+    mean = statistics.fmean(logs)
+    if len(logs) < 2:
+        return math.exp(mean), 0.0, math.inf
+    half = stats.t.ppf(0.975, len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+
+
+def described(ratios: list[float]) -> str:
+    mean, low, high = interval(ratios)
+    return (
+        f"ratio {mean:.3f} (geometric mean of {len(ratios)} pair(s): {min(ratios):.3f}-{max(ratios):.3f};"
+        f" 95% interval {low:.3f}-{high:.3f})"
+    )
+
+
 def verdict(kind: str, ratios: list[float]) -> str:
-    """Within the target only if every pair is: the pairs' range is the interval here."""
+    """Within the target only when the whole interval is at or under its ratio, outside only
+    when the whole interval is above it; otherwise undecided, and more pairs would tell.
+
+    Not "every pair within": that rule gets harder to pass the more pairs are run, so more
+    evidence could only ever turn a verdict against the code.
+    """
     target, baseline = TARGETS[kind]
     allowed = target / baseline
-    low, high = min(ratios), max(ratios)
+    _, low, high = interval(ratios)
     if high <= allowed:
         word = "within"
     elif low > allowed:
         word = "outside"
+    elif len(ratios) < 2:
+        word = "undecided: one pair gives no interval to compare with"
     else:
-        word = "undecided: the pairs straddle"
+        word = "undecided: the interval straddles"
     return (
-        f"ratio {low:.3f}-{high:.3f} over {len(ratios)} pair(s); {word} the target ratio"
-        f" {allowed:.3f} ({target:.0f} s of {baseline:.0f} s at {TARGET_BASELINE})"
+        f"{described(ratios)}; {word} the target ratio {allowed:.3f}"
+        f" ({target:.0f} s of {baseline:.0f} s at {TARGET_BASELINE})"
     )
 
 
@@ -135,8 +169,9 @@ def assert_only_tests_left(tree: Path) -> None:
         raise SystemExit(f"`make test` in {tree} would do more than test, and be timed doing it: {extra}")
 
 
-def print_against(rev: str, pairs: int) -> None:
-    """One cold pair, then ``pairs`` warm pairs: this checkout against commit ``rev``."""
+def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
+    """``cold_pairs`` cold pairs, each on emptied caches, then ``pairs`` warm pairs: this
+    checkout against commit ``rev``."""
     commit = git("rev-parse", "--verify", f"{rev}^{{commit}}")
     baseline = commit.startswith(TARGET_BASELINE)
     with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
@@ -159,10 +194,12 @@ def print_against(rev: str, pairs: int) -> None:
                 for i, name in enumerate(trees)
             }
             ratios: dict[str, list[float]] = {"cold": [], "warm": []}
-            for number, kind in enumerate(["cold", *["warm"] * pairs]):
+            for number, kind in enumerate(["cold"] * cold_pairs + ["warm"] * pairs):
                 order = list(trees) if number % 2 == 0 else list(reversed(trees))
                 runs = {}
                 for name in order:
+                    if kind == "cold":
+                        shutil.rmtree(envs[name]["GUIDE_CACHE_DIR"], ignore_errors=True)
                     runs[name] = run = timed_make_test(envs[name], trees[name])
                     print(
                         f"  {kind} {name:13s} {run.seconds:6.0f} s  {run.summary}  ({load()} after)",
@@ -179,7 +216,7 @@ def print_against(rev: str, pairs: int) -> None:
                 if baseline:
                     print(f"  {kind}: {verdict(kind, values)}")
                 else:  # issue 19's targets were set against TARGET_BASELINE only
-                    print(f"  {kind}: ratio {min(values):.3f}-{max(values):.3f} over {len(values)} pair(s)")
+                    print(f"  {kind}: {described(values)}")
         finally:
             removed = subprocess.run(
                 ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True, text=True

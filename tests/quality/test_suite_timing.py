@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from scripts.quality import suite_timing
-from scripts.quality.suite_timing import Run, summarise, verdict
+from scripts.quality.suite_timing import Run, interval, summarise, verdict
 
 
 @pytest.mark.parametrize(
@@ -42,16 +44,28 @@ def test_the_summary_is_pytests_closing_line_and_what_failed():
     assert failed == "exit status 2: make: *** [Makefile:46: test] Error 2"
 
 
-def test_the_target_is_met_only_when_every_pair_is_within_it():
+def test_the_verdict_rests_on_the_interval_of_the_pairs_not_on_one_pair():
     # Warm: 60 s of 123 s, a ratio of 0.488.
-    assert "; within the target ratio 0.488" in verdict("warm", [0.44, 0.47, 0.48])
-    assert "; outside the target ratio 0.488" in verdict("warm", [0.50, 0.52])
-    straddles = verdict("warm", [0.47, 0.50])
-    assert "undecided: the pairs straddle the target ratio 0.488" in straddles
-    assert straddles.startswith("ratio 0.470-0.500 over 2 pair(s)")
+    assert "; within the target ratio 0.488" in verdict("warm", [0.44, 0.45, 0.46])
+    assert "; outside the target ratio 0.488" in verdict("warm", [0.55, 0.56, 0.57])
+    # Every pair under the target, but two pairs this far apart leave the typical ratio open.
+    assert "undecided: the interval straddles the target ratio 0.488" in verdict("warm", [0.40, 0.48])
+    # One pair above the target, but eight pairs place the typical ratio under it.
+    many = verdict("warm", [0.44, 0.45, 0.43, 0.46, 0.44, 0.45, 0.49, 0.44])
+    assert many.startswith("ratio 0.450 (geometric mean of 8 pair(s): 0.430-0.490; 95% interval 0.435-0.465)")
+    assert many.endswith("; within the target ratio 0.488 (60 s of 123 s at 475b9569d)")
+    # One pair, however good, decides nothing.
+    assert "undecided: one pair gives no interval" in verdict("cold", [0.5])
     # Just above the target is outside, however it would round.
-    assert "outside" in verdict("warm", [0.4879])
-    assert "(180 s of 256 s at 475b9569d)" in verdict("cold", [0.6])
+    assert "outside" in verdict("warm", [0.4879, 0.4879])
+
+
+def test_the_interval_is_students_t_on_the_logs_of_the_ratios():
+    mean, low, high = interval([0.5, 2.0])
+    assert mean == pytest.approx(1.0)
+    # t(0.975, 1 degree of freedom) = 12.706; the logs' standard deviation is ln(4)/sqrt(2).
+    half = 12.7062 * math.log(4) / math.sqrt(2) / math.sqrt(2)
+    assert (low, high) == pytest.approx((math.exp(-half), math.exp(half)), rel=1e-4)
 
 
 def test_an_unknown_commit_fails_naming_it():
