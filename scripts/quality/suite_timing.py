@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +170,30 @@ def assert_only_tests_left(tree: Path) -> None:
         raise SystemExit(f"`make test` in {tree} would do more than test, and be timed doing it: {extra}")
 
 
+def run_pairs(
+    kinds: list[str], names: list[str], timed: Callable[[str, str], Run]
+) -> tuple[dict[str, list[float]], list[str]]:
+    """One pair per kind, ``names[0]`` (this checkout) against ``names[1]``, alternating which
+    runs first. A pair in which either run failed says nothing about speed: it is left out
+    and named (a flaky test of the earlier commit must not end a long measurement).
+
+    Returns the ratios per kind, and one "<name>, <kind> pair N" per run that failed.
+    """
+    ratios: dict[str, list[float]] = {"cold": [], "warm": []}
+    failed: list[str] = []
+    for number, kind in enumerate(kinds):
+        order = names if number % 2 == 0 else names[::-1]
+        runs = {}
+        for name in order:
+            runs[name] = run = timed(kind, name)
+            print(f"  {kind} {name:13s} {run.seconds:6.0f} s  {run.summary}  ({load()} after)", flush=True)
+        failed += [f"{name}, {kind} pair {number + 1}" for name in names if not runs[name].passed]
+        if all(runs[name].passed for name in names):
+            ratios[kind].append(runs[names[0]].seconds / runs[names[1]].seconds)
+            print(f"  {kind} ratio         {ratios[kind][-1]:6.3f}", flush=True)
+    return ratios, failed
+
+
 def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
     """``cold_pairs`` cold pairs, each on emptied caches, then ``pairs`` warm pairs: this
     checkout against commit ``rev``."""
@@ -193,23 +218,14 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
                 name: {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / f"cache-{i}")}
                 for i, name in enumerate(trees)
             }
-            ratios: dict[str, list[float]] = {"cold": [], "warm": []}
-            for number, kind in enumerate(["cold"] * cold_pairs + ["warm"] * pairs):
-                order = list(trees) if number % 2 == 0 else list(reversed(trees))
-                runs = {}
-                for name in order:
-                    if kind == "cold":
-                        shutil.rmtree(envs[name]["GUIDE_CACHE_DIR"], ignore_errors=True)
-                    runs[name] = run = timed_make_test(envs[name], trees[name])
-                    print(
-                        f"  {kind} {name:13s} {run.seconds:6.0f} s  {run.summary}  ({load()} after)",
-                        flush=True,
-                    )
-                here, there = runs["this checkout"], runs[commit[:9]]
-                if not (here.passed and there.passed):
-                    raise SystemExit("a run failed, so its time says nothing; see above")
-                ratios[kind].append(here.seconds / there.seconds)
-                print(f"  {kind} ratio         {ratios[kind][-1]:6.3f}", flush=True)
+
+            def timed(kind: str, name: str) -> Run:
+                if kind == "cold":
+                    shutil.rmtree(envs[name]["GUIDE_CACHE_DIR"], ignore_errors=True)
+                return timed_make_test(envs[name], trees[name])
+
+            kinds = ["cold"] * cold_pairs + ["warm"] * pairs
+            ratios, failed = run_pairs(kinds, list(trees), timed)
             for kind, values in ratios.items():
                 if not values:
                     continue
@@ -217,6 +233,8 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
                     print(f"  {kind}: {verdict(kind, values)}")
                 else:  # issue 19's targets were set against TARGET_BASELINE only
                     print(f"  {kind}: {described(values)}")
+            if failed:
+                print(f"  {len(failed)} run(s) failed, their pairs left out: {'; '.join(failed)}")
         finally:
             removed = subprocess.run(
                 ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True, text=True
@@ -224,3 +242,5 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
             if removed.returncode != 0:
                 print(f"  could not remove the worktree {base}: {removed.stderr.strip()}")
     subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+    if any(name.startswith("this checkout") for name in failed):
+        raise SystemExit("a run of this checkout failed: a flaky test is a defect; see above")

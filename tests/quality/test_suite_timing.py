@@ -68,6 +68,24 @@ def test_the_interval_is_students_t_on_the_logs_of_the_ratios():
     assert (low, high) == pytest.approx((math.exp(-half), math.exp(half)), rel=1e-4)
 
 
+def test_a_pair_with_a_failed_run_is_left_out_and_named_and_the_pairs_go_on():
+    seconds = {"here": 60.0, "there": 150.0}
+    broken = {("there", 2)}  # the earlier commit's flaky test, in the second pair
+    calls = []
+
+    def timed(kind, name):
+        calls.append((kind, name))
+        pair = (len(calls) + 1) // 2
+        summary = "1 failed, 9 passed in 1.0s" if (name, pair) in broken else "10 passed in 1.0s"
+        return Run(seconds[name], summary, 1 if (name, pair) in broken else 0)
+
+    ratios, failed = suite_timing.run_pairs(["cold", "warm", "warm"], ["here", "there"], timed)
+    assert ratios == {"cold": [0.4], "warm": [0.4]}
+    assert failed == ["there, warm pair 2"]
+    # Each pair alternates which commit runs first.
+    assert [name for _, name in calls] == ["here", "there", "there", "here", "here", "there"]
+
+
 def test_an_unknown_commit_fails_naming_it():
     with pytest.raises(SystemExit, match="no-such-commit.*Needed a single revision"):
         suite_timing.print_against("no-such-commit", pairs=1)
