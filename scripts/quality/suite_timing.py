@@ -36,6 +36,7 @@ from scripts import ROOT
 # Issue 19's targets and the figures they were set against: 2 cores, 2026-12-03, at this commit.
 TARGET_BASELINE = "475b9569d"
 TARGETS = {"cold": (180.0, 256.0), "warm": (60.0, 123.0)}
+HERE = "this checkout"  # how the runs of the code being measured are named
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def interval(ratios: list[float]) -> tuple[float, float, float]:
     mean = statistics.fmean(logs)
     if len(logs) < 2:
         return math.exp(mean), 0.0, math.inf
+    # By hand, not stats.t.interval: that returns nan when every pair gave the same ratio.
     half = stats.t.ppf(0.975, len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
     return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
@@ -210,7 +212,7 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
                 f"  installing {commit[:9]}'s locked dependencies into its own tree (not timed) ...",
                 flush=True,
             )
-            trees = {"this checkout": ROOT, commit[:9]: base}
+            trees = {HERE: ROOT, commit[:9]: base}
             for tree in trees.values():
                 install(tree)
                 assert_only_tests_left(tree)
@@ -242,5 +244,5 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
             if removed.returncode != 0:
                 print(f"  could not remove the worktree {base}: {removed.stderr.strip()}")
     subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
-    if any(name.startswith("this checkout") for name in failed):
+    if any(run.startswith(f"{HERE}, ") for run in failed):
         raise SystemExit("a run of this checkout failed: a flaky test is a defect; see above")
