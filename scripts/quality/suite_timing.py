@@ -7,7 +7,10 @@ on the machine where it set its targets, and the same commit took 162-234 s warm
 figure that carries. Each pair alternates which commit runs first, which spreads a machine
 getting busier or quieter across both sides. The verdict rests on the 95% interval of the
 pairs' geometric mean ratio, never on one pair: a shared machine speeds up and slows down
-within minutes, and one pair's ratio moved by a fifth from the next's (2026-12-04).
+within minutes, and one pair's ratio moved by a fifth from the next's (2026-12-04). Each
+run's CPU seconds (the machine's busy time over all cores, so run nothing else beside it) are
+printed beside its wall time, with their own ratio: the work done, which tells a slower
+machine from more work.
 
 The earlier commit runs in a git worktree with its own venv (and its own JavaScript tools,
 where its Makefile installs them), installed from its own locks before any timing, and its own
@@ -44,6 +47,9 @@ class Run:
     seconds: float
     summary: str  # pytest's closing line, then any FAILED or ERROR lines
     returncode: int = 0
+    # CPU seconds the machine was busy during the run: the run's work (browsers, builds,
+    # snippets) plus whatever else ran, so run nothing else. nan where /proc/stat is missing.
+    cpu_seconds: float = math.nan
 
     @property
     def passed(self) -> bool:
@@ -73,14 +79,32 @@ def summarise(stdout: str, stderr: str, returncode: int) -> str:
 
 
 def timed_make_test(env: dict[str, str], cwd: Path = ROOT) -> Run:
-    """Wall time of `make test` (what CI runs) in ``cwd``, and pytest's closing line."""
+    """Wall time of `make test` (what CI runs) in ``cwd``, the CPU seconds the machine was busy
+    meanwhile, and pytest's closing line."""
     env = {k: v for k, v in env.items() if k != "GUIDE_SITE_DIR"}  # the real build is part of it
+    before = busy_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         ["make", "--no-print-directory", "test"], cwd=cwd, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
-    return Run(seconds, summarise(proc.stdout, proc.stderr, proc.returncode), proc.returncode)
+    summary = summarise(proc.stdout, proc.stderr, proc.returncode)
+    return Run(seconds, summary, proc.returncode, cpu_seconds=busy_cpu() - before)
+
+
+def busy_cpu() -> float:
+    """CPU seconds this machine has been busy since boot, over all its cores (Linux).
+
+    Not the children's rusage: that misses every process its parent does not wait for
+    (Chromium's renderers, the fork servers' children), a third of a warm run's CPU.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(f) for f in stat.readline().split()[1:8]]
+    except (OSError, ValueError):
+        return math.nan
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def load() -> str:
@@ -93,9 +117,13 @@ def print_alone() -> None:
         env = {**os.environ, "GUIDE_CACHE_DIR": str(Path(tmp) / "cache")}
         print(f"Tests (make test, {os.cpu_count()} cores; {load()} before)", flush=True)
         cold = timed_make_test(env)
-        print(f"  cold (empty caches)    {cold.seconds:6.0f} s  {cold.summary}", flush=True)
+        print(f"  cold (empty caches)    {timing(cold)}  {cold.summary}", flush=True)
         warm = timed_make_test(env)
-        print(f"  warm (caches filled)   {warm.seconds:6.0f} s  {warm.summary}", flush=True)
+        print(f"  warm (caches filled)   {timing(warm)}  {warm.summary}", flush=True)
+
+
+def timing(run: Run) -> str:
+    return f"{run.seconds:6.0f} s (CPU {run.cpu_seconds:4.0f} s)"
 
 
 def git(*args: str) -> str:
@@ -174,26 +202,32 @@ def assert_only_tests_left(tree: Path) -> None:
 
 def run_pairs(
     kinds: list[str], names: list[str], timed: Callable[[str, str], Run]
-) -> tuple[dict[str, list[float]], list[str]]:
+) -> tuple[dict[str, list[float]], dict[str, list[float]], list[str]]:
     """One pair per kind, ``names[0]`` (this checkout) against ``names[1]``, alternating which
     runs first. A pair in which either run failed says nothing about speed: it is left out
     and named (a flaky test of the earlier commit must not end a long measurement).
 
-    Returns the ratios per kind, and one "<name>, <kind> pair N" per run that failed.
+    Returns the wall-time ratios per kind, the CPU-time ratios per kind (the work done, for
+    reading the wall ratios; the targets are wall time), and one "<name>, <kind> pair N" per
+    run that failed.
     """
     ratios: dict[str, list[float]] = {"cold": [], "warm": []}
+    cpu_ratios: dict[str, list[float]] = {"cold": [], "warm": []}
     failed: list[str] = []
     for number, kind in enumerate(kinds):
         order = names if number % 2 == 0 else names[::-1]
         runs = {}
         for name in order:
             runs[name] = run = timed(kind, name)
-            print(f"  {kind} {name:13s} {run.seconds:6.0f} s  {run.summary}  ({load()} after)", flush=True)
+            print(f"  {kind} {name:13s} {timing(run)}  {run.summary}  ({load()} after)", flush=True)
         failed += [f"{name}, {kind} pair {number + 1}" for name in names if not runs[name].passed]
         if all(runs[name].passed for name in names):
             ratios[kind].append(runs[names[0]].seconds / runs[names[1]].seconds)
-            print(f"  {kind} ratio         {ratios[kind][-1]:6.3f}", flush=True)
-    return ratios, failed
+            cpu_ratios[kind].append(runs[names[0]].cpu_seconds / runs[names[1]].cpu_seconds)
+            print(
+                f"  {kind} ratio         {ratios[kind][-1]:6.3f} (CPU {cpu_ratios[kind][-1]:.3f})", flush=True
+            )
+    return ratios, cpu_ratios, failed
 
 
 def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
@@ -227,7 +261,7 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
                 return timed_make_test(envs[name], trees[name])
 
             kinds = ["cold"] * cold_pairs + ["warm"] * pairs
-            ratios, failed = run_pairs(kinds, list(trees), timed)
+            ratios, cpu_ratios, failed = run_pairs(kinds, list(trees), timed)
             for kind, values in ratios.items():
                 if not values:
                     continue
@@ -235,6 +269,7 @@ def print_against(rev: str, pairs: int, cold_pairs: int = 1) -> None:
                     print(f"  {kind}: {verdict(kind, values)}")
                 else:  # issue 19's targets were set against TARGET_BASELINE only
                     print(f"  {kind}: {described(values)}")
+                print(f"  {kind} CPU time: {described(cpu_ratios[kind])}")
             if failed:
                 print(f"  {len(failed)} run(s) failed, their pairs left out: {'; '.join(failed)}")
         finally:

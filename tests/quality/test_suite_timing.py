@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 
 import pytest
 
@@ -26,6 +28,19 @@ from scripts.quality.suite_timing import Run, interval, summarise, verdict
 )
 def test_a_run_counts_as_passed_only_without_failures_or_errors(summary, returncode, passed):
     assert Run(80.0, summary, returncode).passed is passed
+
+
+def test_a_run_counts_the_cpu_of_what_make_test_started(tmp_path):
+    # A grandchild of make (make -> sh -> python) spends 0.3 s of CPU: the run counts it.
+    # (The machine's busy time: anything else running adds to it, never takes away.)
+    burn = "import time; t = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    (tmp_path / "burn.py").write_text(burn, encoding="utf-8")
+    (tmp_path / "Makefile").write_text(
+        f"test:\n\t{sys.executable} burn.py && echo '== 1 passed in 0.3s =='\n", encoding="utf-8"
+    )
+    run = suite_timing.timed_make_test(dict(os.environ), tmp_path)
+    assert run.passed, run.summary
+    assert run.cpu_seconds >= 0.3, run
 
 
 def test_the_summary_is_pytests_closing_line_and_what_failed():
@@ -77,10 +92,10 @@ def test_a_pair_with_a_failed_run_is_left_out_and_named_and_the_pairs_go_on():
         calls.append((kind, name))
         pair = (len(calls) + 1) // 2
         summary = "1 failed, 9 passed in 1.0s" if (name, pair) in broken else "10 passed in 1.0s"
-        return Run(seconds[name], summary, 1 if (name, pair) in broken else 0)
+        return Run(seconds[name], summary, 1 if (name, pair) in broken else 0, cpu_seconds=2 * seconds[name])
 
-    ratios, failed = suite_timing.run_pairs(["cold", "warm", "warm"], ["here", "there"], timed)
-    assert ratios == {"cold": [0.4], "warm": [0.4]}
+    ratios, cpu_ratios, failed = suite_timing.run_pairs(["cold", "warm", "warm"], ["here", "there"], timed)
+    assert ratios == cpu_ratios == {"cold": [0.4], "warm": [0.4]}
     assert failed == ["there, warm pair 2"]
     # Each pair alternates which commit runs first.
     assert [name for _, name in calls] == ["here", "there", "there", "here", "here", "there"]
