@@ -15,7 +15,9 @@ CLI (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import itertools
 import json
@@ -24,6 +26,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,13 +229,32 @@ def store(result: Result) -> None:
         os.unlink(tmp)
 
 
+@contextlib.contextmanager
+def running(path: str) -> Iterator[None]:
+    """Held while a snippet runs to fill or check its cache entry.
+
+    The real build and the test workers meet the same snippets on a cold cache; without
+    this, both ran one at once (three runs where two do) and neither used the other's.
+    The one that waits looks at the cache again before running.
+    """
+    folder = cache_dir("snippets")
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / (path.replace("/", "__") + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def run_cached(path: str) -> Result:
     """The output the site shows: from the cache, or from a fresh run that fills it."""
     hit = cached(path)
     if hit is not None:
         return hit
-    result = execute(path)
-    store(result)
+    with running(path):
+        hit = cached(path)
+        if hit is not None:
+            return hit
+        result = execute(path)
+        store(result)
     return result
 
 
@@ -242,7 +264,8 @@ def warm(paths: list[str], jobs: int | None = None) -> dict[str, str]:
     A cold build would otherwise run snippets one page at a time. The last path goes
     first: the test suite verifies snippets in path order while the real site builds
     beside it (tests/conftest.py), so each meets the other's cache entries halfway instead
-    of both running the same snippets. ``run_cached`` looks again just before running.
+    of both running the same snippets; where they meet, ``running`` makes one wait for the
+    other.
     """
     missing = [p for p in reversed(paths) if cached(p) is None]
 
@@ -315,22 +338,26 @@ def verify(path: str, *, fresh: bool = False) -> str | None:
     output or, with no entry yet (a cold cache, as in CI), with a second fresh run; the
     entry is stored, marked reproduced, only when the two runs agree.
     """
-    try:
-        shown = cached(path)
-        if shown is not None and shown.reproduced and not fresh:
-            return None
-        latest = execute(path)
-        if shown is None:
-            # Never two runs forked from one server: they share its memory layout, so
-            # object addresses and the like could repeat where two processes would differ.
-            shown, latest = latest, execute(path, interpreter="fresh")
-    except SnippetError as exc:
-        return str(exc)
-    problems = differences(shown, latest)
-    if problems:
-        return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
-    if not shown.reproduced:
-        store(dataclasses.replace(shown, reproduced=True))
+    shown = cached(path)
+    if shown is not None and shown.reproduced and not fresh:
+        return None
+    with running(path):
+        try:
+            shown = cached(path)  # the build may have stored it while this waited
+            if shown is not None and shown.reproduced and not fresh:
+                return None
+            latest = execute(path)
+            if shown is None:
+                # Never two runs forked from one server: they share its memory layout, so
+                # object addresses and the like could repeat where two processes would differ.
+                shown, latest = latest, execute(path, interpreter="fresh")
+        except SnippetError as exc:
+            return str(exc)
+        problems = differences(shown, latest)
+        if problems:
+            return f"{path}: output is not reproducible (is it seeded?):\n" + "\n".join(problems)
+        if not shown.reproduced:
+            store(dataclasses.replace(shown, reproduced=True))
     return None
 
 

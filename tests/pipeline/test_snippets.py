@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,25 @@ def test_on_a_cold_cache_the_second_run_is_a_fresh_interpreter(scratch_snippet, 
     monkeypatch.setattr(snippet_exec, "execute", recording)
     assert snippet_exec.verify(path) is None
     assert seen == ["auto", "fresh"]
+
+
+@pytest.mark.waits
+def test_the_build_and_a_test_meeting_on_one_snippet_run_it_twice_not_three_times(
+    scratch_snippet, tmp_path, monkeypatch
+):
+    # On a cold cache the real build (run_cached) and a test (verify) can reach the same
+    # snippet at once. Each run takes long enough that both start before either stores.
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    runs = tmp_path / "runs.txt"
+    path = scratch_snippet(
+        f"import time\nwith open({str(runs)!r}, 'a') as f:\n    f.write('run\\n')\ntime.sleep(1)\nprint('a')\n"
+    )
+    with ThreadPoolExecutor(2) as pool:
+        build = pool.submit(snippet_exec.run_cached, path)
+        test = pool.submit(snippet_exec.verify, path)
+        assert (build.result().output(), test.result()) == ("a\n", None)
+    assert runs.read_text().count("run") == 2
+    assert snippet_exec.cached(path).reproduced is True
 
 
 def test_a_single_run_stored_late_does_not_undo_a_reproduced_entry(scratch_snippet, tmp_path, monkeypatch):
