@@ -104,7 +104,10 @@ IMPORT_TIME_VARIABLES = (
 )
 START_TIMEOUT = 120.0  # seconds for the server to import PRELOAD and listen
 DIED = -1  # the return code reported for a child that ended without an exit line
-REQUEST_TIMEOUT = 2.0  # seconds for a connected client to send its request line (ours send at once)
+# Seconds a connected client may take to send its request line (ours send at once). Requests
+# are read as they arrive, so a client that stalls holds an open socket until then, and
+# never another client's request.
+REQUEST_TIMEOUT = 30.0
 
 
 class ForkServerError(RuntimeError):
@@ -123,29 +126,64 @@ def serve(socket_path: str, preload: list[str]) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
+    # Connections whose request line has not arrived yet: what came so far, and until when.
+    reading: dict[socket.socket, tuple[bytearray, float]] = {}
+
+    def drop(connection: socket.socket) -> None:
+        selector.unregister(connection)
+        del reading[connection]
+        connection.close()
+
     print("ready", flush=True)
     while True:
         for key, _ in selector.select(timeout=1.0):
             if key.fileobj == sys.stdin.fileno():
                 if not os.read(sys.stdin.fileno(), 4096):  # the parent closed it, or died
-                    return
-                continue
-            connection, _ = listener.accept()
-            try:
-                # One client that connects and stalls must not hold up the others.
-                connection.settimeout(REQUEST_TIMEOUT)
-                request = json.loads(connection.makefile("r", encoding="utf-8").readline())
-                connection.settimeout(None)
-                if os.fork() == 0:
-                    selector.close()
-                    listener.close()
-                    _child(connection, request)  # never returns
-            except Exception:  # a bad request or a failed fork ends that request, not the server
-                traceback.print_exc()
-            connection.close()
+                    # Nothing here needs an orderly shutdown (children run on their own), and
+                    # unloading all PRELOAD imported made every test worker's exit wait.
+                    os._exit(0)
+            elif key.fileobj is listener:
+                connection, _ = listener.accept()
+                connection.setblocking(False)
+                selector.register(connection, selectors.EVENT_READ)
+                reading[connection] = (bytearray(), time.monotonic() + REQUEST_TIMEOUT)
+            else:
+                connection = key.fileobj
+                received, _ = reading[connection]
+                try:
+                    chunk = connection.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""  # as if it hung up
+                received += chunk
+                if chunk and b"\n" not in received:
+                    continue  # more to come
+                line, newline, _ = bytes(received).partition(b"\n")
+                if newline:  # else it hung up before sending a whole line
+                    others = [listener, *(c for c in reading if c is not connection)]
+                    _start(connection, line, others, selector)
+                drop(connection)
+        now = time.monotonic()
+        for connection in [c for c, (_, until) in reading.items() if until < now]:
+            drop(connection)
         with contextlib.suppress(ChildProcessError):  # reap finished children
             while os.waitpid(-1, os.WNOHANG)[0]:
                 pass
+
+
+def _start(connection: socket.socket, line: bytes, others: list[socket.socket], selector) -> None:
+    """Fork a child for one request line; a bad request or a failed fork ends that request only."""
+    try:
+        request = json.loads(line)
+        connection.setblocking(True)
+        if os.fork() == 0:
+            selector.close()
+            for other in others:  # the listener and other clients' sockets are not the child's
+                other.close()
+            _child(connection, request)  # never returns
+    except Exception:
+        traceback.print_exc()
 
 
 def _as_main(module: str) -> None:

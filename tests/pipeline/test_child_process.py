@@ -8,21 +8,18 @@ import sys
 import pytest
 
 from scripts.pipeline import child_process
-from tests.pipeline.processes import gone_within
+from tests.pipeline.processes import TIMEOUTS, gone_within, server_pid_code
 
 
 @pytest.mark.waits
 def test_a_timeout_kills_what_the_child_started(tmp_path):
-    # The child starts a "server" (a grandchild that outlives it unless its group is killed).
     pid_file = tmp_path / "server.pid"
-    code = (
-        "import subprocess, sys, time; "
-        "server = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
-        "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-        f"open({str(pid_file)!r}, 'w').write(str(server.pid)); time.sleep(60)"
-    )
-    with pytest.raises(child_process.ChildTimeout):
-        child_process.run([sys.executable, "-c", code], timeout=2, env=dict(os.environ))
+    code = "\n".join([*server_pid_code(pid_file), "import time", "time.sleep(60)"])
+    for timeout in TIMEOUTS:
+        with pytest.raises(child_process.ChildTimeout):
+            child_process.run([sys.executable, "-c", code], timeout=timeout, env=dict(os.environ))
+        if pid_file.exists():
+            break
     server = int(pid_file.read_text())
     assert gone_within(server, 5), "the server the child started survived the timeout"
 

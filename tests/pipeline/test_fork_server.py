@@ -19,7 +19,7 @@ import pytest
 from scripts import ROOT
 from scripts.pipeline import fork_server, network_guard, snippet_exec
 from scripts.pipeline.cache import SINGLE_THREADED
-from tests.pipeline.processes import gone_within
+from tests.pipeline.processes import TIMEOUTS, gone_within, server_pid_code
 
 
 def forked(path: str) -> snippet_exec.Result:
@@ -84,32 +84,45 @@ def test_an_uncaught_exception_still_runs_atexit_handlers(scratch_snippet, tmp_p
     assert mark.read_text() == "ran"
 
 
-@pytest.mark.waits
-def test_a_stalled_client_or_a_malformed_request_does_not_stop_the_server(scratch_snippet):
+def test_stalled_or_malformed_requests_neither_hold_up_others_nor_stop_the_server(scratch_snippet):
     # (The same server as the snippet's: the key is the preload and import-time settings.)
     path = scratch_snippet("print('served')\n")
     forked(path)  # the server is up
     env = {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"}
     server = fork_server.server_for(network_guard.child_env(env, ROOT, ROOT / "unused.log"))
-    with socket.socket(socket.AF_UNIX) as stalled, socket.socket(socket.AF_UNIX) as garbled:
+    with (
+        socket.socket(socket.AF_UNIX) as stalled,
+        socket.socket(socket.AF_UNIX) as halfway,
+        socket.socket(socket.AF_UNIX) as garbled,
+    ):
         stalled.connect(server.socket_path)  # connects and never sends its request
+        halfway.connect(server.socket_path)
+        halfway.sendall(b'{"module": ')  # half a request line, then silence
         garbled.connect(server.socket_path)
         garbled.sendall(b"not json\n")
         assert forked(path).output() == "served\n"
+        # Served while the two silent clients are still connected: the server never waited
+        # for them (it drops them after fork_server.REQUEST_TIMEOUT, 30 s).
+        for silent in (stalled, halfway):
+            silent.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                silent.recv(1)  # open, and nothing from the server
+        garbled.settimeout(10)
+        assert garbled.recv(1) == b"", "the malformed request's connection was not closed"
 
 
 @pytest.mark.waits
 def test_a_timeout_kills_the_fork_and_the_server_it_started(scratch_snippet, tmp_path):
     pid_file = tmp_path / "server.pid"
-    path = scratch_snippet(
-        "# /// snippet\n# timeout = 2\n# ///\n"
-        "import subprocess, sys, time\n"
-        "server = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
-        f"open({str(pid_file)!r}, 'w').write(str(server.pid))\n"
-        "time.sleep(60)\n"
-    )
-    with pytest.raises(snippet_exec.SnippetError, match="within its 2 s timeout"):
-        forked(path)
+    for timeout in TIMEOUTS:
+        path = scratch_snippet(
+            f"# /// snippet\n# timeout = {timeout}\n# ///\n"
+            + "\n".join([*server_pid_code(pid_file), "import time", "time.sleep(60)"])
+        )
+        with pytest.raises(snippet_exec.SnippetError, match=f"within its {timeout:g} s timeout"):
+            forked(path)
+        if pid_file.exists():
+            break
     assert gone_within(int(pid_file.read_text()), 5), "the server the snippet started survived"
 
 

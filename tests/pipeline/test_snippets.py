@@ -70,8 +70,8 @@ def test_a_raising_snippet_fails_naming_file_and_section(scratch_snippet, interp
 
 
 def test_a_hanging_snippet_is_killed_at_its_timeout(scratch_snippet, interpreter):
-    path = scratch_snippet("# /// snippet\n# timeout = 1\n# ///\nwhile True:\n    pass\n")
-    with pytest.raises(snippet_exec.SnippetError, match="within its 1 s timeout"):
+    path = scratch_snippet("# /// snippet\n# timeout = 0.5\n# ///\nwhile True:\n    pass\n")
+    with pytest.raises(snippet_exec.SnippetError, match="within its 0.5 s timeout"):
         snippet_exec.execute(path, interpreter=interpreter)
 
 
@@ -177,7 +177,7 @@ def test_the_build_and_a_test_meeting_on_one_snippet_run_it_twice_not_three_time
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "cache"))
     runs = tmp_path / "runs.txt"
     path = scratch_snippet(
-        f"import time\nwith open({str(runs)!r}, 'a') as f:\n    f.write('run\\n')\ntime.sleep(1)\nprint('a')\n"
+        f"import time\nwith open({str(runs)!r}, 'a') as f:\n    f.write('run\\n')\ntime.sleep(0.5)\nprint('a')\n"
     )
     with ThreadPoolExecutor(2) as pool:
         build = pool.submit(snippet_exec.run_cached, path)
