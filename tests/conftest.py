@@ -19,10 +19,16 @@ pytest_plugins = ("browser.fixtures",)
 
 # Tests that use the real built site: every one of them shares one build per run.
 SITE_FIXTURES = frozenset({"built_site", "site_dir", "site_url"})
-# The longest single tests: fresh executions of every snippet and notebook. Scheduled first
-# so the run does not end on one of them (a rename here only costs speed, never a check).
+# The longest single tests: fresh executions of every snippet and notebook, and `mkdocs
+# serve` rebuilding after edits, whose worker mostly waits for the rebuilds (scheduled later,
+# it left a core idle for 2-4 s of a warm run). Scheduled first so the run does not end on
+# one of them (a rename here only costs speed, never a check).
 SLOW_TESTS = frozenset(
-    {"test_snippet_runs_and_matches_what_the_page_shows", "test_notebook_executes_without_errors"}
+    {
+        "test_snippet_runs_and_matches_what_the_page_shows",
+        "test_notebook_executes_without_errors",
+        "test_serve_reloads_pipeline_edits_in_place_and_restarts_for_code_outside_scripts",
+    }
 )
 # The longest tests of the built site (a crawl of every page; the query set typed into the
 # search box): first among the site tests, so the two workers finish together.
