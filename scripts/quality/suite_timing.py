@@ -204,7 +204,7 @@ def run_pairs(
     kinds: list[str], names: list[str], timed: Callable[[str, str], Run]
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], list[str]]:
     """One pair per kind, ``names[0]`` (this checkout) against ``names[1]``, alternating which
-    runs first. A pair in which either run failed says nothing about speed: it is left out
+    runs first, after an untimed run of each when the first kind is warm. A pair in which either run failed says nothing about speed: it is left out
     and named (a flaky test of the earlier commit must not end a long measurement).
 
     Returns the wall-time ratios per kind, the CPU-time ratios per kind (the work done, for
@@ -214,6 +214,11 @@ def run_pairs(
     ratios: dict[str, list[float]] = {"cold": [], "warm": []}
     cpu_ratios: dict[str, list[float]] = {"cold": [], "warm": []}
     failed: list[str] = []
+    if kinds[:1] == ["warm"]:
+        # Warm runs need filled caches: with no cold pair before them, the first warm pair
+        # would time two cold runs.
+        print("  filling the caches: one run of make test in each tree (not timed) ...", flush=True)
+        failed += [f"{name}, filling its caches" for name in names if not timed("warm", name).passed]
     for number, kind in enumerate(kinds):
         order = names if number % 2 == 0 else names[::-1]
         runs = {}

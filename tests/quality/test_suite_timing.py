@@ -101,6 +101,19 @@ def test_a_pair_with_a_failed_run_is_left_out_and_named_and_the_pairs_go_on():
     assert [name for _, name in calls] == ["here", "there", "there", "here", "here", "there"]
 
 
+def test_warm_pairs_without_a_cold_pair_first_fill_the_caches_untimed():
+    calls = []
+
+    def timed(kind, name):
+        calls.append((kind, name))
+        seconds = 100.0 if len(calls) <= 2 else {"here": 60.0, "there": 120.0}[name]  # cold, then warm
+        return Run(seconds, "10 passed in 1.0s", cpu_seconds=seconds)
+
+    ratios, _, failed = suite_timing.run_pairs(["warm", "warm"], ["here", "there"], timed)
+    assert calls[:2] == [("warm", "here"), ("warm", "there")]  # the filling runs
+    assert len(calls) == 6 and ratios == {"cold": [], "warm": [0.5, 0.5]} and failed == []
+
+
 def test_an_unknown_commit_fails_naming_it():
     with pytest.raises(SystemExit, match="no-such-commit.*Needed a single revision"):
         suite_timing.print_against("no-such-commit", pairs=1)
