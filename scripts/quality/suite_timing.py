@@ -204,8 +204,9 @@ def run_pairs(
     kinds: list[str], names: list[str], timed: Callable[[str, str], Run]
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], list[str]]:
     """One pair per kind, ``names[0]`` (this checkout) against ``names[1]``, alternating which
-    runs first, after an untimed run of each when the first kind is warm. A pair in which either run failed says nothing about speed: it is left out
-    and named (a flaky test of the earlier commit must not end a long measurement).
+    runs first, after an untimed run of each when the first kind is warm. A pair in which
+    either run failed says nothing about speed: it is left out and named (a flaky test of
+    the earlier commit must not end a long measurement).
 
     Returns the wall-time ratios per kind, the CPU-time ratios per kind (the work done, for
     reading the wall ratios; the targets are wall time), and one "<name>, <kind> pair N" per
