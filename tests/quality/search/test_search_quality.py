@@ -198,7 +198,7 @@ def test_clicked_result_highlights_the_query(page, site_url):
 @pytest.mark.browser
 @pytest.mark.searches
 def test_the_search_box_ranks_with_the_sites_worker(page, site_url):
-    # Material's own order put the ML engineer page at rank 22 for this query (README,
+    # Material's own order put the ML engineer page at rank 22 for this query (MEASUREMENTS.md,
     # "Search"): only the site's ranking brings it into the first three.
     errors: list[str] = []
     workers: list[str] = []
