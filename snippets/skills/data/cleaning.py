@@ -79,7 +79,9 @@ print(orders.isna().sum().to_string())
 # 1. No amount: we cannot invent revenue, so drop the row (and report the count).
 no_amount = orders["amount"].isna()
 # 2. No quantity: fill with the median (1) and keep a flag, so a model can learn from
-#    the fact that the value was missing.
+#    the fact that the value was missing. A median is learned from data: for a model,
+#    fit it on the training rows only and reuse it at serving time (SimpleImputer inside
+#    the pipeline, further down the page). Here it describes the whole table.
 orders["quantity_was_missing"] = orders["quantity"].isna()
 orders["quantity"] = orders["quantity"].fillna(int(orders["quantity"].median()))
 # 3. No date: the row cannot be placed in time; drop it.
@@ -124,7 +126,9 @@ print("\nflagged rows:")
 print(orders.loc[is_outlier, ["order_id", "amount", "quantity"]].to_string())
 
 # Flag, don't silently delete: 1,250.00 may be a real bulk order or a typo for 12.50.
-# Keep the row, cap the value for modelling, keep the original for the audit trail.
+# Keep the row, cap the value, keep the original for the audit trail. The bounds are
+# learned from data too: for a model, take them from the training rows and save them
+# with the model, as for the median above.
 orders["amount_is_outlier"] = is_outlier
 orders["amount_capped"] = orders["amount"].clip(lower=low, upper=high).round(2)
 print(f"\nmean amount raw:    {orders['amount'].mean():.2f}")
