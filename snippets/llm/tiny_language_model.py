@@ -258,8 +258,8 @@ assert min(kept["confidence"][2], kept["the"][2]) > 100  # 0.9: over a hundred e
 for prompt in ("confidence", "the"):  # at top_p=1 the tail outside 0.9 is kept
     probs = trigram.next_word_probs(prompt.split())
     tail = 1 - probs[nucleus(probs, 0.9) > 0].sum()
-    assert 0.09 < tail <= 0.1  # "close to a tenth" at every step
-    assert 1 - (1 - tail) ** 12 > 0.5  # a dozen tokens: a tail draw is likely
+    assert 0.09 < tail <= 0.1  # "close to a tenth" in both contexts
+    assert 1 - (1 - tail) ** 12 > 0.5  # "at that rate", a dozen tokens: likely
 # --8<-- [end:top-p]
 
 
