@@ -1,14 +1,17 @@
 """Persist a fitted scikit-learn Pipeline like a build artifact, then load it defensively.
 
 Backend analogy: the .joblib file is the binary you push to an artifact repository, the
-JSON sidecar is its build metadata (version, commit, dependency versions, checksum), and
-the .hmac file is a keyed hash of that metadata, playing the part of SHA256SUMS.gpg next
-to SHA256SUMS on Ubuntu's release servers: the checksum catches corruption, the keyed hash
-(or signature) catches tampering.
+JSON sidecar is its build metadata (name, version, commit, the versions of Python and of the
+libraries the pickle depends on, checksum), and the .hmac file is a keyed hash of that
+metadata, playing the part of SHA256SUMS.gpg next to SHA256SUMS on Ubuntu's release servers:
+the checksum catches corruption, the keyed hash catches changes by anyone without the key.
+HMAC is symmetric: every loader that can verify a tag can also make one. In production, sign
+with an asymmetric key (Sigstore/cosign, Ed25519) so that loaders hold only a public key.
 """
 
 import hashlib
 import hmac
+import importlib.metadata
 import io
 import json
 import os
@@ -21,7 +24,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-import sklearn
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
@@ -99,10 +102,21 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def fingerprint_frame(df: pd.DataFrame) -> str:
-    # Hash the training data's bytes (a canonical CSV rendering) so anyone can later check
-    # "was this model trained on exactly that snapshot?", like a lockfile hash.
-    return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
+def fingerprint_training_data(X: pd.DataFrame, y: pd.Series) -> str:
+    # Hash features AND labels (a canonical CSV rendering of both) so anyone can later check
+    # "was this model trained on exactly that snapshot?", like a lockfile hash. Hashing X
+    # alone would give a relabelled snapshot the same hash.
+    both = pd.concat([X, y], axis=1)
+    return hashlib.sha256(both.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+# A pickle stores objects by their import path and internal layout, so it depends on every
+# library whose objects it holds: an estimator's NumPy arrays, SciPy sparse matrices, joblib.
+PICKLE_DEPENDENCIES = ("scikit-learn", "numpy", "scipy", "joblib")
+
+
+def runtime_versions() -> dict[str, str]:
+    return {dist: importlib.metadata.version(dist) for dist in PICKLE_DEPENDENCIES}
 
 
 def signing_key() -> bytes:
@@ -120,7 +134,7 @@ def hmac_tag(manifest: bytes, key: bytes) -> str:
 
 
 def save_artifact(
-    model, directory: Path, name: str, version: str, *, X, metrics, git_sha
+    model, directory: Path, name: str, version: str, *, X, y, metrics, git_sha
 ):
     artifact = directory / f"{name}-{version}.joblib"
     joblib.dump(model, artifact)
@@ -128,10 +142,10 @@ def save_artifact(
         "name": name,
         "version": version,  # semantic version: bump MAJOR when the input schema changes
         "git_sha": git_sha,  # commit of the training code, passed in by CI
-        "training_data_sha256": fingerprint_frame(X),
+        "training_data_sha256": fingerprint_training_data(X, y),  # features and labels
         "training_rows": len(X),
         "feature_names": list(model.feature_names_in_),
-        "sklearn_version": sklearn.__version__,
+        "library_versions": runtime_versions(),  # the loader refuses any difference
         "python_version": ".".join(map(str, sys.version_info[:3])),
         "metrics": metrics,
         "artifact_file": artifact.name,
@@ -142,7 +156,8 @@ def save_artifact(
     sidecar = directory / f"{name}-{version}.json"
     sidecar.write_text(json.dumps(metadata, indent=2) + "\n")
     # Sign the manifest. The tag may sit next to it: without the key nobody can make a
-    # valid one. The manifest holds the artifact's SHA-256, so the tag covers both files.
+    # valid one. The manifest holds the name, the version and the artifact's SHA-256, so
+    # the tag vouches for "this file is loan-approval 1.4.0", not just "CI built this".
     tag_file = directory / f"{sidecar.name}.hmac"
     tag_file.write_text(hmac_tag(sidecar.read_bytes(), signing_key()) + "\n")
     return sidecar
@@ -154,6 +169,7 @@ sidecar = save_artifact(
     "loan-approval",
     "1.4.0",
     X=X_train,
+    y=y_train,
     metrics=metrics,
     git_sha="abc1234",  # placeholder; in CI pass the real commit, e.g. $GITHUB_SHA
 )
@@ -169,43 +185,64 @@ class ArtifactError(RuntimeError):
     """Refuse to serve an artifact we cannot vouch for (fail the deploy, not the request)."""
 
 
-def load_artifact(sidecar: Path, key: bytes):
+def load_artifact(directory: Path, name: str, version: str, key: bytes):
+    """Load the release the deployment asked for, or refuse.
+
+    The name and version come from the deployment's configuration (a registry alias, a
+    pinned value in the manifest), never from the files, which an attacker may have swapped.
+    """
     # Every check runs BEFORE joblib.load: unpickling executes code chosen by whoever
     # wrote the file, so a check after loading would come too late.
+    sidecar = directory / f"{name}-{version}.json"
     manifest = sidecar.read_bytes()
     tag_file = sidecar.with_name(f"{sidecar.name}.hmac")
     tag = tag_file.read_bytes().strip() if tag_file.exists() else b""
-    # 1. Tampering: only CI and this loader hold the key, so only CI can make a tag that
-    #    matches. compare_digest takes the same time wherever the strings differ.
+    # 1. Who wrote it: only a holder of the key can make a tag that matches. That is CI,
+    #    but also every loader (HMAC is symmetric). compare_digest takes the same time
+    #    wherever the strings differ.
     if not hmac.compare_digest(hmac_tag(manifest, key).encode(), tag):
         raise ArtifactError(
             f"HMAC tag of {sidecar.name} does not match the deployment key: "
-            "not signed by CI (tampered or foreign), refusing to unpickle"
+            "tampered or foreign, refusing to unpickle"
         )
     metadata = json.loads(manifest)
-    # 2. Dependency check. Pickled estimators are only supported on the scikit-learn
-    #    version that wrote them; a mismatch can load "fine" and predict differently.
-    if metadata["sklearn_version"] != sklearn.__version__:
+    # 2. Which release: an older genuine manifest copied over this one's names (say, of a
+    #    release rolled back for a defect) has a valid tag too. The signed name and
+    #    version must be the ones asked for.
+    signed_as = f"{metadata['name']} {metadata['version']}"
+    if signed_as != f"{name} {version}":
         raise ArtifactError(
-            f"built with scikit-learn {metadata['sklearn_version']}, "
-            f"runtime has {sklearn.__version__}: retrain or pin the runtime"
+            f"{sidecar.name} is signed as {signed_as}, not {name} {version}: "
+            "replayed or misfiled, refusing to unpickle"
         )
-    # 3. Corruption: the artifact's bytes must hash to what the signed manifest says.
-    blob = (sidecar.parent / metadata["artifact_file"]).read_bytes()
+    # 3. Runtime check. A pickle is only supported on the library versions that wrote it;
+    #    a mismatch can load "fine" and predict differently.
+    built = metadata["library_versions"]
+    differ = [d for d, v in runtime_versions().items() if built.get(d) != v]
+    if differ:
+        raise ArtifactError(
+            "built with "
+            + ", ".join(f"{d} {built.get(d)}" for d in differ)
+            + ", runtime has "
+            + ", ".join(f"{d} {runtime_versions()[d]}" for d in differ)
+            + ": deploy it with the image it was built for, or re-export it"
+        )
+    # 4. Corruption: the artifact's bytes must hash to what the signed manifest says.
+    blob = (directory / metadata["artifact_file"]).read_bytes()
     actual = hashlib.sha256(blob).hexdigest()
     if actual != metadata["artifact_sha256"]:
         raise ArtifactError(
             f"checksum mismatch for {metadata['artifact_file']}: {actual[:12]}..."
         )
-    # 4. Unpickle the very bytes we hashed, not the file again (it could change between).
+    # 5. Unpickle the very bytes we hashed, not the file again (it could change between).
     model = joblib.load(io.BytesIO(blob))
-    # 5. Contract check: the model expects the columns the metadata promises.
+    # 6. Contract check: the model expects the columns the metadata promises.
     if list(model.feature_names_in_) != metadata["feature_names"]:
         raise ArtifactError("feature names differ from the metadata")
     return model, metadata
 
 
-loaded, meta = load_artifact(sidecar, signing_key())
+loaded, meta = load_artifact(registry, "loan-approval", "1.4.0", signing_key())
 same = np.array_equal(loaded.predict_proba(X_test), pipeline.predict_proba(X_test))
 print(
     f"loaded {meta['name']} {meta['version']}: identical predictions on {len(X_test)} rows"
@@ -213,12 +250,15 @@ print(
 
 # A genuine, signed build from an older scikit-learn must be refused too.
 stale = registry / "loan-approval-1.3.0.json"
-stale.write_text(json.dumps(dict(meta, version="1.3.0", sklearn_version="1.2.2")))
+old_libraries = dict(meta["library_versions"], **{"scikit-learn": "1.2.2"})
+stale.write_text(
+    json.dumps(dict(meta, version="1.3.0", library_versions=old_libraries))
+)
 (registry / f"{stale.name}.hmac").write_text(
     hmac_tag(stale.read_bytes(), signing_key())
 )
 try:
-    load_artifact(stale, signing_key())
+    load_artifact(registry, "loan-approval", "1.3.0", signing_key())
     raise AssertionError("an artifact built with another scikit-learn was loaded")
 except ArtifactError as err:
     version_refusal = err
@@ -238,12 +278,13 @@ def sidecar_checksum_ok(sidecar: Path) -> bool:
     return sha256_file(artifact) == metadata["artifact_sha256"]
 
 
-def refusal(sidecar: Path) -> ArtifactError:
+def refusal(directory: Path) -> ArtifactError:
+    # The deployment asks for loan-approval 1.4.0, whatever the store now holds.
     try:
-        load_artifact(sidecar, signing_key())
+        load_artifact(directory, "loan-approval", "1.4.0", signing_key())
     except ArtifactError as err:
         return err
-    raise AssertionError(f"{sidecar.parent.name}: a bad artifact was loaded")
+    raise AssertionError(f"{directory.name}: a bad artifact was loaded")
 
 
 def copy_of_registry(name: str) -> Path:
@@ -255,7 +296,7 @@ corrupted = copy_of_registry("corrupted")
 blob = (corrupted / "loan-approval-1.4.0.joblib").read_bytes()
 (corrupted / "loan-approval-1.4.0.joblib").write_bytes(blob[: len(blob) // 2])
 corruption_ok = sidecar_checksum_ok(corrupted / "loan-approval-1.4.0.json")
-corruption = refusal(corrupted / "loan-approval-1.4.0.json")
+corruption = refusal(corrupted)
 print(f"corrupted:  sidecar checksum agrees: {corruption_ok}")
 print(f"            loader refused: {corruption}")
 
@@ -281,7 +322,7 @@ forged = dict(
     hmac_tag((tampered / "loan-approval-1.4.0.json").read_bytes(), b"attacker's key")
 )
 tampering_ok = sidecar_checksum_ok(tampered / "loan-approval-1.4.0.json")
-tampering = refusal(tampered / "loan-approval-1.4.0.json")
+tampering = refusal(tampered)
 print(f"tampered:   sidecar checksum agrees: {tampering_ok}")
 print(f"            loader refused: {tampering}")
 ran_before_load = marker.exists()
@@ -291,6 +332,30 @@ print(f"            attacker's code ran: {ran_before_load}")
 joblib.load(tampered / "loan-approval-1.4.0.joblib")
 print(f"unchecked joblib.load of that file: attacker's code ran: {marker.exists()}")
 
+# (c) Replay: release 1.3.0 was rolled back for a defect, but its files are genuine and
+# signed. Someone with write access copies them over 1.4.0's names: every tag still matches.
+replayed = copy_of_registry("replayed")
+defective = clone(pipeline).set_params(model__C=0.001).fit(X_train, y_train)
+save_artifact(
+    defective,
+    replayed,
+    "loan-approval",
+    "1.3.0",
+    X=X_train,
+    y=y_train,
+    metrics={},
+    git_sha="0123abc",
+)
+for suffix in (".json", ".json.hmac"):
+    shutil.copyfile(
+        replayed / f"loan-approval-1.3.0{suffix}",
+        replayed / f"loan-approval-1.4.0{suffix}",
+    )
+replay_ok = sidecar_checksum_ok(replayed / "loan-approval-1.4.0.json")
+replay = refusal(replayed)
+print(f"replayed:   sidecar checksum agrees: {replay_ok}")
+print(f"            loader refused: {replay}")
+
 # What the page says of this output, checked on every build:
 assert not corruption_ok and "checksum mismatch" in str(corruption)
 assert tampering_ok, (
@@ -298,6 +363,9 @@ assert tampering_ok, (
 )
 assert isinstance(tampering, ArtifactError) and "HMAC tag" in str(tampering)
 assert not ran_before_load, "the loader must refuse before unpickling"
+# The replayed pair is genuine (checksum and tag match); only the signed version differs.
+assert replay_ok
+assert "signed as loan-approval 1.3.0, not loan-approval 1.4.0" in str(replay)
 assert marker.exists(), "joblib.load of the forged file should have run its payload"
 workdir.cleanup()
 # --8<-- [end:corruption-vs-tampering]

@@ -1,12 +1,14 @@
 # /// snippet
 # timeout = 30
 # ///
-"""Unpickling runs code; skops loads only reviewed types; an HMAC proves who wrote the file."""
+"""Unpickling runs code; skops loads only reviewed types; an HMAC proves a key holder signed."""
 
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -102,7 +104,11 @@ assert unknown == REVIEWED_TYPES and same
 # --8<-- [start:signed-and-audited]
 # The key lives in the secrets store: CI (which signs) and the serving process (which
 # verifies) receive it in their environment. It is never written next to the artefact.
+# HMAC is symmetric: whoever can verify can also sign, so a compromised server could sign
+# a file of its own. In production, sign with an asymmetric key (Sigstore/cosign, Ed25519)
+# and give the servers only the public key.
 os.environ["MODEL_SIGNING_KEY"] = secrets.token_hex(32)
+RELEASE = re.compile(r"[a-z0-9-]+/[0-9]+\.[0-9]+\.[0-9]+")  # e.g. loan-approval/1.4.0
 
 
 def signing_key() -> bytes:
@@ -112,14 +118,25 @@ def signing_key() -> bytes:
     return bytes.fromhex(hex_key)
 
 
-def signed_content(path: Path, blob: bytes) -> bytes:
-    # The name is signed with the bytes, so an older signed file renamed is refused too.
-    return path.name.encode() + b"\n" + blob
+def tag_for(name: str, version: str, blob: bytes) -> str:
+    # The model's name and version are signed with the bytes, so a tag says "this is
+    # loan-approval 1.4.0", not "CI built this once": an older release copied over a
+    # newer one's files does not verify.
+    release = f"{name}/{version}"
+    if not RELEASE.fullmatch(release):
+        raise ValueError(f"not a release name: {release!r}")
+    signed = release.encode() + b"\n" + blob
+    return hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
 
 
-def sign(path: Path) -> None:  # runs in CI, after the evaluation gate passed
-    signed = signed_content(path, path.read_bytes())
-    tag = hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
+def model_file(name: str, version: str) -> Path:
+    return store / f"{name}-{version}.skops"
+
+
+def publish(model, name: str, version: str) -> None:  # CI, after the evaluation gate
+    path = model_file(name, version)
+    sio.dump(model, path)
+    tag = tag_for(name, version, path.read_bytes())
     path.with_name(path.name + ".hmac").write_text(tag + "\n")
 
 
@@ -127,24 +144,30 @@ class ArtifactError(Exception):
     pass
 
 
-def load_model(path: Path, trusted: list[str]):
-    """Verify who wrote the bytes, then which types they hold, and only then load."""
+def load_model(name: str, version: str, trusted: list[str]):
+    """Verify who signed which release, then which types it holds, and only then load.
+
+    name and version come from the deployment's configuration, never from the file.
+    """
+    path = model_file(name, version)
     blob = path.read_bytes()  # read once: check and load the same bytes
     tag_file = path.with_name(path.name + ".hmac")
     tag = tag_file.read_text().strip() if tag_file.exists() else ""
-    signed = signed_content(path, blob)
-    expected = hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, tag):
-        raise ArtifactError(f"{path.name}: HMAC does not match, not signed by CI")
+    if not hmac.compare_digest(tag_for(name, version, blob), tag):
+        raise ArtifactError(
+            f"{name} {version}: HMAC does not match, not signed as this release"
+        )
     unreviewed = sorted(set(sio.get_untrusted_types(data=blob)) - set(trusted))
     if unreviewed:
-        raise ArtifactError(f"{path.name}: types nobody reviewed: {unreviewed}")
+        raise ArtifactError(f"{name} {version}: types nobody reviewed: {unreviewed}")
     return sio.loads(blob, trusted=trusted)
 
 
-sign(store / "model.skops")
-served = load_model(store / "model.skops", REVIEWED_TYPES)
-print("signed, audited, loaded:", type(served).__name__)
+# 1.3.0 was rolled back for a defect; 1.4.0, the model above, is the one to serve.
+publish(loan_pipeline(LogisticRegression()), "loan-approval", "1.3.0")
+publish(model, "loan-approval", "1.4.0")
+served = load_model("loan-approval", "1.4.0", REVIEWED_TYPES)
+print("signed, audited, loaded loan-approval 1.4.0:", type(served[-1]).__name__)
 
 # What the page says of this output, checked on every build:
 assert np.array_equal(served.predict_proba(X), model.predict_proba(X))
@@ -155,26 +178,44 @@ assert np.array_equal(served.predict_proba(X), model.predict_proba(X))
 # Someone with write access to the bucket swaps in a model of their own: a perfectly
 # ordinary scikit-learn pipeline that approves more loans. Every type in it is one skops
 # trusts by default, so skops alone loads it without a word.
+current = model_file("loan-approval", "1.4.0")
 swapped = loan_pipeline(LogisticRegression(class_weight={0: 1, 1: 5}))
-sio.dump(swapped, store / "model.skops")  # same name, old .hmac left in place
-print(
-    "types to review in the swapped file:",
-    sio.get_untrusted_types(file=store / "model.skops"),
-)
-rate = sio.load(store / "model.skops").predict(X).mean()
+sio.dump(swapped, current)  # same name, old .hmac left in place
+swapped_untrusted = sio.get_untrusted_types(file=current)
+print("types to review in the swapped file:", swapped_untrusted)
+rate = sio.load(current).predict(X).mean()
 print(
     f"skops.io.load accepts it; approval rate {rate:.2f} vs {model.predict(X).mean():.2f}"
 )
 try:
-    load_model(store / "model.skops", REVIEWED_TYPES)
+    load_model("loan-approval", "1.4.0", REVIEWED_TYPES)
     refusal = ""
 except ArtifactError as refused:
     refusal = str(refused)
     print("load_model:", refusal)
 
+# Or they put back the genuine, signed 1.3.0 under 1.4.0's names: a replay. File and tag
+# are CI's own and match each other as 1.3.0, and skops finds nothing to review.
+older = model_file("loan-approval", "1.3.0")
+shutil.copyfile(older, current)
+shutil.copyfile(f"{older}.hmac", f"{current}.hmac")
+replay_untrusted = sio.get_untrusted_types(file=current)
+replay_genuine = hmac.compare_digest(
+    tag_for("loan-approval", "1.3.0", current.read_bytes()),
+    Path(f"{current}.hmac").read_text().strip(),
+)
+try:
+    load_model("loan-approval", "1.4.0", REVIEWED_TYPES)
+    replay_refusal = ""
+except ArtifactError as refused:
+    replay_refusal = str(refused)
+    print("1.3.0 copied over 1.4.0, load_model:", replay_refusal)
+
 # What the page says of this output, checked on every build:
-assert sio.get_untrusted_types(file=store / "model.skops") == []
+assert swapped_untrusted == []
 assert rate > 1.5 * model.predict(X).mean()  # "far more loans" approved
 assert "HMAC does not match" in refusal  # only the keyed hash caught the swap
+assert replay_genuine and replay_untrusted == []  # a valid 1.3.0 pair, no odd types
+assert "HMAC does not match" in replay_refusal  # the signed version caught the replay
 workdir.cleanup()
 # --8<-- [end:what-skops-misses]

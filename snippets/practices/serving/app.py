@@ -3,13 +3,15 @@
 # ///
 """The serving app the Dockerfile next to this file packages: verify, load, serve.
 
-In the container: `uvicorn app:app`, with MODEL_PATH pointing at a mounted, signed .skops
-file and MODEL_SIGNING_KEY injected by the platform's secrets store, never baked in.
+In the container: `uvicorn app:app`, with MODEL_PATH naming the release to serve (a mounted,
+signed file such as /models/loan-approval-1.5.0.skops; there is no default) and
+MODEL_SIGNING_KEY injected by the platform's secrets store, never baked in.
 """
 
 import hashlib
 import hmac
 import os
+import re
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field
 # --8<-- [start:app]
 # Types a reviewer approved for this model family (see safe_artifacts.py), in the repo.
 TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+MODEL_NAME = "loan-approval"
+RELEASE_FILE = re.compile(rf"{MODEL_NAME}-([0-9]+\.[0-9]+\.[0-9]+)\.skops")
 state: dict = {}
 
 
@@ -34,28 +38,43 @@ class Loaded:
     version: str
 
 
-def load_verified(path: Path, key_hex: str):
+def release_tag(version: str, blob: bytes, key_hex: str) -> str:
+    # Name and version are signed with the bytes (as in CI's signing step), so a tag
+    # vouches for "loan-approval 1.5.0": an older signed release copied over the files of
+    # the one configured does not verify. HMAC is symmetric, so this key could sign too;
+    # with an asymmetric signature (cosign, Ed25519) the server would hold only a public key.
+    signed = f"{MODEL_NAME}/{version}\n".encode() + blob
+    return hmac.new(bytes.fromhex(key_hex), signed, hashlib.sha256).hexdigest()
+
+
+def load_verified(path: Path, key_hex: str) -> Loaded:
+    # The version to serve comes from the deployment's config (MODEL_PATH), never the file.
+    release = RELEASE_FILE.fullmatch(path.name)
+    if release is None:
+        raise RuntimeError(
+            f"{path.name}: MODEL_PATH must name {MODEL_NAME}-<version>.skops"
+        )
+    version = release[1]
     blob = path.read_bytes()
     tag = Path(f"{path}.hmac").read_text().strip()
-    # The file name (the version served) is signed with the bytes: an older signed model
-    # copied under a newer name does not verify.
-    signed = path.name.encode() + b"\n" + blob
-    expected = hmac.new(bytes.fromhex(key_hex), signed, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, tag):
-        raise RuntimeError(f"{path}: HMAC mismatch, refusing to load")
+    if not hmac.compare_digest(release_tag(version, blob, key_hex), tag):
+        raise RuntimeError(
+            f"{path}: HMAC mismatch for {MODEL_NAME} {version}, refusing to load"
+        )
     unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
     if unreviewed:
         raise RuntimeError(f"{path}: unreviewed types {sorted(unreviewed)}")
-    return sio.loads(blob, trusted=TRUSTED_TYPES)
+    return Loaded(sio.loads(blob, trusted=TRUSTED_TYPES), version)
 
 
 def load_model() -> None:
     try:
-        path = Path(os.environ.get("MODEL_PATH", "/models/model.skops"))
-        model = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
+        # No default path: the deployment names the release it serves.
+        path = Path(os.environ["MODEL_PATH"])
+        loaded = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
         # One assignment publishes model and version together: a request on another
         # thread sees both or neither (two writes once let /readyz see only the model).
-        state["loaded"] = Loaded(model, path.name)
+        state["loaded"] = loaded
     except Exception as error:  # stay alive and unready: the orchestrator sees why
         state["error"] = f"{type(error).__name__}: {error}"
 
@@ -138,10 +157,8 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as models:
         key = secrets.token_hex(32)
         path = Path(models) / "loan-approval-1.5.0.skops"
-        sio.dump(model, path)
-        signed = path.name.encode() + b"\n" + path.read_bytes()
-        tag = hmac.new(bytes.fromhex(key), signed, hashlib.sha256).hexdigest()
-        Path(f"{path}.hmac").write_text(tag + "\n")
+        sio.dump(model, path)  # CI's signing step, as in safe_artifacts.py:
+        Path(f"{path}.hmac").write_text(release_tag("1.5.0", path.read_bytes(), key))
         os.environ.update(MODEL_PATH=str(path), MODEL_SIGNING_KEY=key)
 
         with TestClient(app) as client:  # runs the lifespan, like the server's start
@@ -154,7 +171,21 @@ if __name__ == "__main__":
             answer = client.post("/predict", json=body)
             print("predict:", answer.status_code, answer.json())
 
+        # A replay: a genuine tag for an older release (here the same bytes, signed as
+        # 1.4.0) copied over the configured release's tag. And a path with no version.
+        Path(f"{path}.hmac").write_text(release_tag("1.4.0", path.read_bytes(), key))
+        refusals = []
+        for candidate in (path, Path(models) / "model.skops"):
+            try:
+                load_verified(candidate, key)
+                refusals.append("")
+            except RuntimeError as refused:
+                refusals.append(str(refused).split(": ", 1)[1])
+                print(f"{candidate.name}: refused: {refusals[-1]}")
+
     # What the page says of this output, checked on every build:
     assert answer.status_code == 200
-    assert answer.json()["model_version"] == "loan-approval-1.5.0.skops"
+    assert answer.json()["model_version"] == "1.5.0"
+    assert refusals[0].startswith("HMAC mismatch for loan-approval 1.5.0")
+    assert refusals[1].startswith("MODEL_PATH must name loan-approval-<version>.skops")
 # --8<-- [end:smoke-test]
