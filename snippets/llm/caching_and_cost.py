@@ -17,11 +17,15 @@ from scripts import ROOT
 from scripts.pipeline.knowledge_base.schema import LLMPrice
 
 rng = np.random.default_rng(16)
+who = np.random.default_rng(
+    17
+)  # who asked: its own stream, so the questions stay the same
 
 # --8<-- [start:log]
 # A synthetic day of support questions: a few FAQs asked again and again (Zipf-like),
 # typed with different case and spacing, plus a long tail of order-status questions
-# that each name a different order and never repeat.
+# that each name a different order and never repeat. Every request comes from one of
+# 300 users of a single tenant; an order-status question comes from the order's owner.
 VERBS = ["reset", "change", "cancel", "update", "export", "delete", "verify", "renew"]
 THINGS = [
     "password", "email address", "subscription", "billing plan", "invoice", "API key",
@@ -46,19 +50,25 @@ def typed(text: str) -> str:
     return text
 
 
-log = []  # (question, intent id, completion tokens)
+USERS = 300
+log = []  # (question, intent id, completion tokens, user id)
 for _ in range(4_000):
     if rng.random() < 0.15:
         order = int(rng.integers(10_000, 99_999))
-        log.append((f"What is the status of order {order}?", f"order-{order}", 90))
+        owner = f"user-{order % USERS}"  # each order belongs to one customer
+        log.append(
+            (f"What is the status of order {order}?", f"order-{order}", 90, owner)
+        )
     else:
         i = int(rng.choice(len(faqs), p=popularity))
-        log.append((typed(faqs[i]), f"faq-{i}", int(answer_tokens[i])))
+        user = f"user-{int(who.integers(USERS))}"
+        log.append((typed(faqs[i]), f"faq-{i}", int(answer_tokens[i]), user))
 
 counts = np.sort(np.bincount(rng.choice(len(faqs), 100_000, p=popularity)))[::-1]
 top_tenth = counts[: len(faqs) // 10].sum() / counts.sum()
-distinct = len({intent for _, intent, _ in log})
-print(f"{len(log)} requests, {distinct} distinct intents")
+distinct = len({intent for _, intent, _, _ in log})
+askers = len({user for *_, user in log})
+print(f"{len(log)} requests from {askers} users, {distinct} distinct intents")
 print(f"the top tenth of FAQs draws {top_tenth:.0%} of FAQ traffic")
 
 # What the page says of this output, checked on every build:
@@ -94,11 +104,11 @@ small = prices["openrouter-gpt-4o-mini-2024-07-18"]
 large = prices["openrouter-gpt-4o-2024-08-06"]
 print(f"prices read {small.read_on} ({small.provider}, {small.currency} per M tokens)")
 print(f"{'request':<44}{'in':>6}{'out':>5}{small.model:>30}")
-for question, _, out in log[:4]:
+for question, _, out, _ in log[:4]:
     tokens_in = prompt_tokens(question)
     print(f"{question!r:<44}{tokens_in:>6}{out:>5}{cost(small, tokens_in, out):>30.6f}")
 total = {
-    p.model: sum(cost(p, prompt_tokens(q), out) for q, _, out in log)
+    p.model: sum(cost(p, prompt_tokens(q), out) for q, _, out, _ in log)
     for p in (small, large)
 }
 for model, amount in total.items():
@@ -106,7 +116,7 @@ for model, amount in total.items():
 
 # What the page says of this output, checked on every build:
 # input tokens dominate the bill: a long shared prompt is paid on every call
-share_in = sum(prompt_tokens(q) * small.input_per_million for q, _, _ in log) / (
+share_in = sum(prompt_tokens(q) * small.input_per_million for q, *_ in log) / (
     total[small.model] * 1e6
 )
 print(f"share of the bill paid for input tokens: {share_in:.0%}")
@@ -117,19 +127,43 @@ assert total[large.model] > 10 * total[small.model]
 
 # --8<-- [start:caches]
 PROMPT_VERSION = "support-answer@7"  # bump it and every cached answer is a miss
+INDEX_VERSION = "help-centre@2026-11-30"  # re-index the documents: every answer a miss
+USER_SCOPED = ("orders/", "accounts/")  # sources that only their owner may read
 
 
-def exact_key(question: str, model: str, *, tenant: str) -> str:
-    # Everything that changes the answer is in the key: model, prompt version,
-    # sampling settings, and the tenant (required: no default to forget).
-    material = json.dumps([model, PROMPT_VERSION, "temperature=0", tenant, question])
+def retrieve(intent: str) -> list[str]:
+    """Stand-in for retrieval after the permission filter: the ids of what it returned."""
+    if intent.startswith("order-"):  # the caller's own order record
+        return [f"orders/{intent.removeprefix('order-')}"]
+    return [f"help/{intent}"]  # a help-centre article every user of the tenant may read
+
+
+def access_scope(user: str, sources: list[str]) -> tuple[str, ...]:
+    """Who may be served an answer built from these sources.
+
+    An answer that read anything user-scoped (an order, an account) belongs to that
+    user alone. Otherwise it is shared only with callers whose retrieval, after the
+    permission filter, returned exactly the same documents.
+    """
+    if any(source.startswith(USER_SCOPED) for source in sources):
+        return ("user", user)
+    return ("documents", *sorted(sources))
+
+
+def exact_key(question: str, model: str, *, tenant: str, scope: tuple) -> str:
+    # Everything that changes the answer, or who may see it, is in the key: model,
+    # prompt version, sampling settings, tenant, index version and access scope.
+    # tenant and scope are required: there is no default to forget.
+    material = json.dumps(
+        [model, PROMPT_VERSION, "temperature=0", tenant, INDEX_VERSION, scope, question]
+    )
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def normalised_key(question: str, model: str, *, tenant: str) -> str:
+def normalised_key(question: str, model: str, *, tenant: str, scope: tuple) -> str:
     text = unicodedata.normalize("NFKC", question).casefold()
     text = " ".join(text.replace(" ?", "?").split())  # collapse runs of whitespace
-    return exact_key(text, model, tenant=tenant)
+    return exact_key(text, model, tenant=tenant, scope=scope)
 
 
 class LRUCache:
@@ -149,28 +183,51 @@ class LRUCache:
             self.items.popitem(last=False)  # evict the least recently used
 
 
-results = {}
-for name, key_fn in (("exact", exact_key), ("normalised", normalised_key)):
+def replay(key_fn, *, cache_user_scoped: bool = True) -> tuple[float, float]:
+    """Hit rate and money saved over the log, with a 200-entry cache."""
     cache, hits, saved = LRUCache(capacity=200), 0, 0.0
-    for question, _, out in log:
-        key = key_fn(question, small.model, tenant="acme")  # one tenant in this log
+    for question, intent, out, user in log:
+        scope = access_scope(user, retrieve(intent))  # look up after retrieval
+        if not cache_user_scoped and scope[0] == "user":
+            continue  # answered by the model every time, never stored
+        key = key_fn(question, small.model, tenant="acme", scope=scope)
         if cache.get(key):
             hits += 1
             saved += cost(small, prompt_tokens(question), out)
         else:
             cache.put(key)
-    results[name] = (hits / len(log), saved)
-    print(
-        f"{name:<11} hit rate {hits / len(log):5.1%}, saved {saved:.2f} {small.currency}"
-    )
+    return hits / len(log), saved
+
+
+def key_for(user: str, question: str, intent: str) -> str:
+    scope = access_scope(user, retrieve(intent))
+    return normalised_key(question, small.model, tenant="acme", scope=scope)
+
+
+results = {}
+for name, key_fn in (("exact", exact_key), ("normalised", normalised_key)):
+    results[name] = replay(key_fn)
+    rate, saved = results[name]
+    print(f"{name:<11} hit rate {rate:5.1%}, saved {saved:.2f} {small.currency}")
 ceiling = 1 - distinct / len(log)  # every repeat of an intent answered from cache
 print(f"ceiling if every repeat of an intent hit: {ceiling:.1%}")
 unbounded, seen = 0, set()
-for question, _, _ in log:
-    key = normalised_key(question, small.model, tenant="acme")
+for question, intent, _, user in log:
+    key = key_for(user, question, intent)
     unbounded += key in seen
     seen.add(key)
 print(f"normalised, unlimited room:  hit rate {unbounded / len(log):5.1%}")
+skip_rate, skip_saved = replay(normalised_key, cache_user_scoped=False)
+print(f"normalised, user-scoped answers not stored: hit rate {skip_rate:5.1%}")
+
+
+# Two users of one tenant ask the same two questions: which answers do they share?
+order = ("What is the status of order 48213?", "order-48213")
+faq = ("How do I reset my password?", "faq-0")
+shared_order = key_for("user-1", *order) == key_for("user-2", *order)
+shared_faq = key_for("user-1", *faq) == key_for("user-2", *faq)
+for label, shared in (("order status", shared_order), ("help answer", shared_faq)):
+    print(f"same {label}, two users: {'one shared' if shared else 'separate'} entry")
 
 # What the page says of this output, checked on every build:
 exact_rate, exact_saved = results["exact"]
@@ -180,6 +237,10 @@ assert norm_saved > exact_saved
 assert norm_rate > 0.5  # on skewed traffic, most requests are repeats
 assert ceiling - norm_rate < norm_rate - exact_rate  # most of the gap is typing
 assert unbounded == len(log) - distinct  # the rest of the gap is evictions
+# not storing the one-off order answers leaves room for every FAQ: the ceiling
+assert norm_rate < skip_rate and round(skip_rate * len(log)) == len(log) - distinct
+assert not shared_order  # one user's order status is never served to another
+assert shared_faq  # an answer built from documents both may read is shared
 # --8<-- [end:caches]
 
 
@@ -191,7 +252,7 @@ pairs = [
     ("What is the status of order 48213?", "What is the status of order 48231?"),
 ]
 vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5))
-vectoriser.fit([q for q, _, _ in log] + [t for pair in pairs for t in pair])
+vectoriser.fit([q for q, *_ in log] + [t for pair in pairs for t in pair])
 similarity = [
     float(cosine_similarity(vectoriser.transform([a]), vectoriser.transform([b]))[0, 0])
     for a, b in pairs

@@ -7,7 +7,7 @@
 import time
 
 from snippets.llm.local_server import serve
-from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
+from snippets.llm.openai_client import OpenAIChatClient, RetryPolicy
 
 # --8<-- [start:budget]
 # The endpoint's end-to-end budget, split across the request path. Scaled down so the
@@ -41,8 +41,11 @@ class CircuitBreaker:
         self.state, self.failures, self.opened_at = "closed", 0, 0.0
 
     def allow(self) -> bool:
-        if self.state == "open" and self.clock() - self.opened_at >= self.cooldown_s:
-            self.state = "half-open"  # let one request through to test the waters
+        now = self.clock()
+        # Open for a cool-down, or a half-open trial that never reported back for as
+        # long: let one request through to test the waters.
+        if self.state != "closed" and now - self.opened_at >= self.cooldown_s:
+            self.state, self.opened_at = "half-open", now
             return True
         return self.state == "closed"
 
@@ -60,21 +63,21 @@ def answer(question, primary, fallback, breaker, stats) -> str:
     allowed = breaker is None or breaker.allow()
     stats["state seen"] = breaker.state if breaker else "-"
     if allowed:
-        started = time.monotonic()
+        started, ok = time.monotonic(), False
         try:
             primary.complete(question, deadline_s=PRIMARY_DEADLINE_S)
-            if breaker:
-                breaker.record(ok=True)
+            ok = True
             return "primary"
-        except LLMError:
+        except Exception:  # any failure, not only LLMError: the user gets an answer
             stats["primary failures"] += 1
             stats["waiting on the primary"] += time.monotonic() - started
+        finally:  # every call that was let through reports back, however it ended
             if breaker:
-                breaker.record(ok=False)
+                breaker.record(ok=ok)
     try:
         fallback.complete(question, deadline_s=FALLBACK_RESERVE_S)
         return "small model"
-    except LLMError:
+    except Exception:
         return "canned reply"  # graceful degradation: never an error page
 
 

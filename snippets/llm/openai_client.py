@@ -60,6 +60,13 @@ class DeadlineExceeded(LLMError):
     outcome = "deadline"
 
 
+class BadResponse(LLMError):
+    """A success status whose body is not a completion: an HTML page from a proxy, a
+    wrong base URL, ``"choices": []``. Never retried: the same URL answers the same way."""
+
+    outcome = "bad response"
+
+
 class RetryableError(Exception):
     """429, 5xx, a timeout or a dropped connection: worth another attempt."""
 
@@ -211,16 +218,25 @@ class OpenAIChatClient:
             raise RetryableError("connection error") from exc
         finally:
             response.close()
-        data = json.loads(b"".join(chunks))
-        choice, usage = data["choices"][0], data.get("usage") or {}
-        return Completion(
-            text=choice["message"]["content"] or "",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-            latency_s=time.monotonic() - started,
-            model=data.get("model", body["model"]),
-            finish_reason=choice.get("finish_reason") or "stop",
-        )
+        body_bytes = b"".join(chunks)
+        try:  # a 200 is not yet a completion: check the shape before trusting it
+            data = json.loads(body_bytes)
+            choice, usage = data["choices"][0], data.get("usage") or {}
+            message = choice["message"]
+            return Completion(
+                text=message.get("content") or "",  # null when the model calls tools
+                prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                completion_tokens=int(usage.get("completion_tokens") or 0),
+                latency_s=time.monotonic() - started,
+                model=data.get("model", body["model"]),
+                finish_reason=choice.get("finish_reason") or "stop",
+                tool_calls=tuple(
+                    dict(call) for call in message.get("tool_calls") or ()
+                ),
+            )
+        except (ValueError, LookupError, TypeError, AttributeError) as exc:
+            start = body_bytes[:80].decode("utf-8", "replace")
+            raise BadResponse(f"not a chat completion ({exc!r}): {start!r}") from exc
 
     def _post_stream(
         self, body: dict, remaining_s: float, on_text: Callable[[str], None]
@@ -240,17 +256,28 @@ class OpenAIChatClient:
                 if payload == "[DONE]":
                     done = True
                     break
-                chunk = json.loads(payload)
-                model = chunk.get("model", model)
-                usage = chunk.get("usage") or usage  # the last chunk carries usage
-                for choice in chunk.get("choices", []):
-                    text = (choice.get("delta") or {}).get("content")
+                try:
+                    chunk = json.loads(payload)
+                    model = chunk.get("model", model)
+                    usage = chunk.get("usage") or usage  # the last chunk carries usage
+                    deltas = [
+                        (dict(choice.get("delta") or {}), choice.get("finish_reason"))
+                        for choice in chunk.get("choices", [])
+                    ]
+                except (ValueError, TypeError, AttributeError) as exc:
+                    raise BadResponse(
+                        f"unreadable chunk after {len(parts)} chunks: {payload[:80]!r}"
+                    ) from exc
+                for delta, finish_reason in deltas:
+                    if delta.get("tool_calls"):  # sent in pieces; not assembled here
+                        raise LLMError("streamed tool calls: use complete() instead")
+                    text = delta.get("content")
                     if text:
                         if not parts:
                             self.time_to_first_chunk_s = time.monotonic() - started
                         parts.append(text)
                         on_text(text)
-                    finish = choice.get("finish_reason") or finish
+                    finish = finish_reason or finish
         except httpx2.HTTPError as exc:
             # Text may already be on the caller's screen: do not retry, report.
             raise LLMError(f"stream broke after {len(parts)} chunks: {exc}") from exc
