@@ -241,7 +241,9 @@ def register(context: dg.OpExecutionContext, evaluated: dict) -> str:
         version = mlflow.register_model(
             info.model_uri, MODEL, tags={"data_date": day, "fingerprint": fingerprint}
         ).version
-    client.set_registered_model_alias(MODEL, "champion", version)
+    # The pipeline proposes; it never serves. `champion` moves only in the staged
+    # rollout, after the canary, run by the deploy pipeline with its own credentials.
+    client.set_registered_model_alias(MODEL, "candidate", version)
     return str(version)
 
 
@@ -296,8 +298,11 @@ client.set_registered_model_alias(MODEL, "champion", mv.version)
 
 def registry() -> str:
     versions = client.search_model_versions(f"name = '{MODEL}'")
-    champion = client.get_model_version_by_alias(MODEL, "champion").version
-    return f"{len(versions)} version(s), champion -> v{champion}"
+    aliases = client.get_registered_model(MODEL).aliases  # {alias: version}
+    moved = ", ".join(
+        f"{a} -> v{aliases[a]}" for a in ("champion", "candidate") if a in aliases
+    )
+    return f"{len(versions)} version(s), {moved}"
 
 
 print("registry before:", registry())
@@ -351,8 +356,35 @@ print(f"registry after: {registry()}")
 assert request.partition_key == "2026-11-24"  # the 03:00 tick trains on yesterday
 assert result.success and attempts(result, "extract") == 3  # two drops, two retries
 assert gate_decision(result).startswith("PROMOTE")
-assert registry() == "2 version(s), champion -> v2"
+assert registry() == "2 version(s), champion -> v1, candidate -> v2"  # v1 still serves
 # --8<-- [end:scheduled-run]
+
+
+# --8<-- [start:rollout]
+def roll_out(canary_verdict: str) -> str:
+    """The last step of the staged rollout, in the deploy pipeline, not the retraining
+    job: `champion` moves to the candidate only if the canary's interval said promote."""
+    candidate = client.get_model_version_by_alias(MODEL, "candidate").version
+    if canary_verdict != "promote":
+        return f"canary said {canary_verdict}: champion stays"
+    client.set_registered_model_alias(MODEL, "champion", candidate)
+    client.delete_registered_model_alias(MODEL, "candidate")
+    return f"canary said promote: champion -> v{candidate}"
+
+
+# The canary (see the deployment page) compared v2 with v1 on live traffic, on intervals.
+print(roll_out("tie"))
+after_tie = registry()
+print(f"registry: {after_tie}")
+print(roll_out("promote"))
+print(f"registry: {registry()}")
+
+# What the page says of this output, checked on every build:
+assert (
+    after_tie == "2 version(s), champion -> v1, candidate -> v2"
+)  # a tie moves nothing
+assert registry() == "2 version(s), champion -> v2"
+# --8<-- [end:rollout]
 
 
 # --8<-- [start:rerun]
