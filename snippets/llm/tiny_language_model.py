@@ -254,7 +254,7 @@ assert trigram.vocab[np.argmax(confidence)] == "interval" and confidence.max() >
 assert kept["confidence"][0] == 1 < kept["the"][0]  # a confident context keeps one
 assert kept["confidence"][1] <= 10  # "only a handful" at 0.75
 assert kept["confidence"][1] < kept["the"][1] / 5  # and few to reach 0.75
-assert min(kept["confidence"][2], kept["the"][2]) > 100  # 0.9: over a hundred each
+assert min(kept["confidence"][2], kept["the"][2]) >= 24  # 0.9: dozens of words each
 for prompt in ("confidence", "the"):  # at top_p=1 the tail outside 0.9 is kept
     probs = trigram.next_word_probs(prompt.split())
     tail = 1 - probs[nucleus(probs, 0.9) > 0].sum()

@@ -112,7 +112,18 @@ print(f"\ndistinct C values tried: grid 5 in 100 candidates, random {tried_c} in
 gap = grid_score - random_score
 print(f"grid vs random: {grid_fits} vs {random_fits} fits, best CV accuracy")
 print(f"  {grid_score:.3f} vs {random_score:.3f}, gap {gap:+.3f}")
-print(f"  the grid's best candidate varies by {grid_spread:.3f} (std) across folds")
+# Both searches score on the same four folds (same cv object), so the noise in the gap
+# is the spread of the per-fold DIFFERENCES, not of either score across folds: a fold
+# that is hard for one candidate is hard for the other too.
+splits = [f"split{i}_test_score" for i in range(folds)]
+grid_folds = np.array([grid.cv_results_[k][grid.best_index_] for k in splits])
+random_folds = np.array([search.cv_results_[k][search.best_index_] for k in splits])
+fold_gaps = grid_folds - random_folds
+fold_rows = np.array([len(test) for _, test in cv.split(X_train, y_train)])
+rows_gap = np.round(fold_gaps * fold_rows).astype(int)  # accuracy gap x rows = rows
+gap_se = fold_gaps.std(ddof=1) / np.sqrt(folds)
+print(f"  per fold, grid minus random, in rows right: {rows_gap}")
+print(f"  standard error of the gap from those folds: {gap_se:.3f}")
 
 # One seed could be lucky. Ten other seeds, same budget of 15 candidates:
 gaps = [grid_score - random_search(seed).best_score_ for seed in range(10)]
@@ -123,6 +134,9 @@ print(f"gap over 10 other seeds: median {np.median(gaps):+.3f}, worst {max(gaps)
 # What the page says of this output, checked on every build:
 assert random_fits < grid_fits / 5  # "far fewer trials": under a fifth of the fits
 assert tried_c == search.n_iter  # a fresh value of C in every trial
-assert gap <= 0.005 < grid_spread  # within 0.005, less than the fold-to-fold spread
+assert gap <= 0.005  # within 0.005 of the grid's best
+assert np.abs(rows_gap).max() <= 1  # at most one row either way in each fold
+assert rows_gap.min() < 0 < rows_gap.max()  # in both directions
+assert gap < gap_se  # less than one standard error of the per-fold differences
 assert max(gaps) <= 0.01  # and no seed misses the grid's best by more than 0.01
 # --8<-- [end:random]
