@@ -25,8 +25,9 @@ ROLES = ("system", "user", "assistant", "tool")
 @dataclass(frozen=True)
 class Completion:
     text: str
-    prompt_tokens: int
-    completion_tokens: int
+    # None when the server's reply carried no usage: unknown, never zero.
+    prompt_tokens: int | None
+    completion_tokens: int | None
     latency_s: float
     model: str
     finish_reason: str = "stop"  # "stop", "length" (hit max_tokens), "tool_calls"

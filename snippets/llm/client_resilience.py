@@ -151,8 +151,9 @@ def log_key() -> bytes:
 def call_record(trace_id, prompt_version, messages, completion, client, cache_hit):
     """One structured log line per LLM call: what happened, what it cost, no raw text."""
     price = PRICES.get(completion.model)
-    cost = None
-    if price:
+    cost = None  # unknown: no price for this model, or a reply without usage
+    known = None not in (completion.prompt_tokens, completion.completion_tokens)
+    if price and known:
         cost = (
             completion.prompt_tokens * price["input_per_million"]
             + completion.completion_tokens * price["output_per_million"]

@@ -106,11 +106,20 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _tokens(usage: Any, key: str) -> int | None:
+    """A count from the server's ``usage``; None when it sent none, never a made-up 0."""
+    try:
+        return int(usage[key])
+    except (TypeError, KeyError, ValueError):  # no usage, no such count, not a number
+        return None
+
+
 class OpenAIChatClient:
     """POST {base_url}/chat/completions with retries, timeouts and a deadline.
 
     ``attempts`` and ``time_to_first_chunk_s`` describe the last call made with this
-    instance: in threaded code, give each thread its own client.
+    instance: in threaded code, give each thread its own client. Token counts are None
+    when the server sent no ``usage``: alert on that, as a cost logged from it is unknown.
     """
 
     def __init__(
@@ -132,7 +141,9 @@ class OpenAIChatClient:
         self._rng, self._sleep = rng or random.Random(), sleep
         self._http = httpx2.Client(base_url=base_url.rstrip("/"), headers=headers)
         self.attempts: list[Attempt] = []  # what the last call went through
-        self.time_to_first_chunk_s: float | None = None  # of the last stream
+        # of the last stream, from the start of the call: retries and waits included
+        self.time_to_first_chunk_s: float | None = None
+        self._call_started = 0.0
 
     def close(self) -> None:
         self._http.close()
@@ -150,10 +161,12 @@ class OpenAIChatClient:
     ) -> Completion:
         """Stream the answer, calling ``on_text`` per chunk; return the whole Completion.
 
-        Retries happen only before the first chunk: once text has reached the caller,
-        a retry would show it twice, so a stream that breaks mid-way raises LLMError.
+        Retries happen only before the first chunk of text, including a timeout after
+        the headers (servers send them before the model starts): once text has reached
+        the caller, a retry would show it twice, so a stream that breaks mid-way raises
+        LLMError.
         """
-        self.time_to_first_chunk_s = None
+        self.time_to_first_chunk_s, self._call_started = None, time.monotonic()
         deadline_s = options.pop("deadline_s", self.deadline_s)
         body = {"model": options.pop("model", self.model), "messages": list(messages)}
         body |= {"stream": True, "stream_options": {"include_usage": True}} | options
@@ -221,12 +234,12 @@ class OpenAIChatClient:
         body_bytes = b"".join(chunks)
         try:  # a 200 is not yet a completion: check the shape before trusting it
             data = json.loads(body_bytes)
-            choice, usage = data["choices"][0], data.get("usage") or {}
+            choice, usage = data["choices"][0], data.get("usage")
             message = choice["message"]
             return Completion(
                 text=message.get("content") or "",  # null when the model calls tools
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                completion_tokens=int(usage.get("completion_tokens") or 0),
+                prompt_tokens=_tokens(usage, "prompt_tokens"),
+                completion_tokens=_tokens(usage, "completion_tokens"),
                 latency_s=time.monotonic() - started,
                 model=data.get("model", body["model"]),
                 finish_reason=choice.get("finish_reason") or "stop",
@@ -241,7 +254,7 @@ class OpenAIChatClient:
     def _post_stream(
         self, body: dict, remaining_s: float, on_text: Callable[[str], None]
     ) -> Completion:
-        started, parts, usage, finish, model = time.monotonic(), [], {}, "stop", None
+        started, parts, usage, finish, model = time.monotonic(), [], None, "stop", None
         response = self._send(body, remaining_s)
         try:
             done = False
@@ -273,22 +286,29 @@ class OpenAIChatClient:
                         raise LLMError("streamed tool calls: use complete() instead")
                     text = delta.get("content")
                     if text:
-                        if not parts:
-                            self.time_to_first_chunk_s = time.monotonic() - started
+                        if not parts:  # what the user waited, earlier attempts included
+                            first = time.monotonic() - self._call_started
+                            self.time_to_first_chunk_s = first
                         parts.append(text)
                         on_text(text)
                     finish = finish_reason or finish
         except httpx2.HTTPError as exc:
-            # Text may already be on the caller's screen: do not retry, report.
+            if not parts:  # nothing shown yet (a slow prefill, a drop): safe to retry
+                timeout = isinstance(exc, httpx2.TimeoutException)
+                reason = "timeout" if timeout else "connection error"
+                raise RetryableError(f"{reason} before the first chunk") from exc
+            # Text is already on the caller's screen: do not retry, report.
             raise LLMError(f"stream broke after {len(parts)} chunks: {exc}") from exc
         finally:
             response.close()
         if not done:
+            if not parts:
+                raise RetryableError("stream ended before the first chunk")
             raise LLMError(f"stream ended without [DONE] after {len(parts)} chunks")
         return Completion(
             text="".join(parts),
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
+            prompt_tokens=_tokens(usage, "prompt_tokens"),  # None: usage never came
+            completion_tokens=_tokens(usage, "completion_tokens"),
             latency_s=time.monotonic() - started,
             model=model or body["model"],
             finish_reason=finish,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -29,6 +30,18 @@ class Tool:
     run: Callable[..., str]  # gets the model's arguments, and `cancel`, an Event
     timeout_s: float
     side_effect: bool  # True: needs a human's approval and an idempotency key
+    description: str  # what the model reads to decide when to call it
+    parameters: dict  # JSON Schema of the arguments the model may send
+
+
+def object_schema(**properties: dict) -> dict:
+    """A JSON Schema for an arguments object: every property required, no others."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
 
 
 LEDGER: dict[str, dict] = {}  # the payment system: refunds by idempotency key
@@ -54,20 +67,57 @@ def issue_refund(order_id: str, amount: float, idempotency_key: str, **_: Any) -
     return json.dumps({"refunded": amount, "order_id": order_id})
 
 
+ORDER_ID = {"type": "string", "description": "The order number, e.g. ORD-000042"}
 TOOLS = {
-    "lookup_order": Tool(lookup_order, timeout_s=0.5, side_effect=False),
-    "shipping_status": Tool(shipping_status, timeout_s=0.2, side_effect=False),
-    "issue_refund": Tool(issue_refund, timeout_s=2.0, side_effect=True),
+    "lookup_order": Tool(
+        lookup_order,
+        timeout_s=0.5,
+        side_effect=False,
+        description="An order's status and the amount paid.",
+        parameters=object_schema(order_id=ORDER_ID),
+    ),
+    "shipping_status": Tool(
+        shipping_status,
+        timeout_s=0.2,
+        side_effect=False,
+        description="Where the carrier says the parcel is.",
+        parameters=object_schema(order_id=ORDER_ID),
+    ),
+    "issue_refund": Tool(
+        issue_refund,
+        timeout_s=2.0,
+        side_effect=True,
+        description="Refund an order, in full or in part.",
+        # no idempotency_key here: the loop sets it, never the model
+        parameters=object_schema(order_id=ORDER_ID, amount={"type": "number"}),
+    ),
 }
 # Each task gets the tools it needs and no more: least privilege, per task.
 ALLOWED = {"support-triage": {"lookup_order", "shipping_status", "issue_refund"}}
+
+
+def tool_definitions(names: set[str]) -> list[dict]:
+    """The `tools` parameter of a chat-completions request, for the named tools."""
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": name,
+                "description": TOOLS[name].description,
+                "parameters": TOOLS[name].parameters,
+            },
+        }
+        for name in sorted(names)
+    ]
+
+
 # --8<-- [end:tools]
 
 
 # --8<-- [start:loop]
 @dataclass
 class Run:
-    ended: str  # answered | step limit | refused | awaiting approval
+    ended: str  # answered | step limit | refused | awaiting approval | bad reply
     answer: str = ""
     steps: int = 0
     timeouts: int = 0
@@ -122,7 +172,13 @@ def run_agent(
     run = Run(ended="step limit")
     for step in range(1, max_steps + 1):
         run.steps = step
-        reply = model.complete(messages, temperature=0, tools=sorted(ALLOWED[task]))
+        tools = tool_definitions(ALLOWED[task])
+        reply = model.complete(messages, temperature=0, tools=tools)
+        if reply.finish_reason == "tool_calls" and not reply.tool_calls:
+            # It meant to call a tool, but no call survived parsing: not an answer.
+            run.log.append("tool_calls finish without calls")
+            run.ended, run.answer = "bad reply", ""
+            return run
         if not reply.tool_calls:
             run.ended, run.answer = "answered", reply.text
             return run
@@ -183,24 +239,46 @@ scenarios = {
     "loops": [tool_call(f"c{i}", "lookup_order", **order) for i in range(1, 9)],
     "oversteps": [tool_call("c1", "delete_account", user="sam")],
     "refunds": [tool_call("c1", "issue_refund", amount=249.9, **order)],
+    "no calls": [{"tool_calls": []}],  # finish_reason "tool_calls", nothing to run
 }
-runs = {}
+
+
+def is_tool_definition(tool: Any) -> bool:
+    """What the API accepts in `tools`: a function with a name and a JSON Schema."""
+    function = tool.get("function") if isinstance(tool, dict) else None
+    return (
+        isinstance(function, dict)
+        and tool.get("type") == "function"
+        and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(function.get("name"))) is not None
+        and isinstance(function.get("parameters"), dict)
+        and function["parameters"].get("type") == "object"
+    )
+
+
+runs, sent_tools = {}, []
 print("scenario    how the loop ended  what the loop did")
 for name, script in scenarios.items():
     model = ScriptedModel(script)
     runs[name] = run_agent(
         model, "support-triage", "Where is my order?", conversation="conv-7"
     )
+    sent_tools += [call["tools"] for call in model.calls]
     run = runs[name]
     tools = ", ".join(f"{e} x{n}" if n > 1 else e for e, n in Counter(run.log).items())
     print(f"{name:<11} {run.ended:<18} {run.steps} model call(s): {tools}")
 
 # What the page says of this output, checked on every build:
+assert all(is_tool_definition(tool) for tools in sent_tools for tool in tools)
+assert all(
+    {t["function"]["name"] for t in ts} == ALLOWED["support-triage"]
+    for ts in sent_tools
+)
 assert runs["answers"].ended == "answered" and runs["answers"].steps == 2
 assert runs["tool hangs"].ended == "answered" and runs["tool hangs"].timeouts == 1
 assert runs["loops"].ended == "step limit" and runs["loops"].steps == 4
 assert runs["oversteps"].ended == "refused" and runs["oversteps"].steps == 1
 assert runs["refunds"].ended == "awaiting approval" and not LEDGER  # nothing moved
+assert runs["no calls"].ended == "bad reply" and not runs["no calls"].answer
 # --8<-- [end:endings]
 
 

@@ -48,6 +48,21 @@ REPLIES = {  # first path segment -> (content type, body), every one with status
         ),
     ),
     "badstream": ("text/event-stream", "data: <html>not json</html>\n\ndata: [DONE]\n\n"),
+    "nousage": (  # a completion with no "usage": the tokens it cost are unknown
+        "application/json",
+        json.dumps(
+            {
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "Delivered."},
+                        "finish_reason": "stop",
+                    }
+                ],
+            }
+        ),
+    ),
 }
 
 
@@ -104,6 +119,14 @@ def test_tool_calls_in_a_reply_reach_the_completion(base):
     llm.close()
     assert completion.tool_calls == (TOOL_CALL,)
     assert completion.finish_reason == "tool_calls" and completion.text == ""
+
+
+def test_a_reply_without_usage_has_unknown_token_counts_not_zero(base):
+    llm = client(base, "nousage")
+    completion = llm.complete(QUESTION)
+    llm.close()
+    assert completion.text == "Delivered."
+    assert (completion.prompt_tokens, completion.completion_tokens) == (None, None)
 
 
 class Clock:
