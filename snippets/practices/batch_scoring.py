@@ -2,14 +2,18 @@
 
 Backend analogy: a nightly job or backfill. It reads a snapshot, writes partitioned output
 whose location is derived from its inputs, and can be re-run safely after a crash.
+
+Run from the repo root: python -m snippets.practices.batch_scoring
 """
 
+import contextlib
 import hashlib
+import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -17,8 +21,18 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+# The signing and verifying loader shown on the same page. Importing it runs that example,
+# whose output belongs to its own section, not to this one.
+with contextlib.redirect_stdout(io.StringIO()):
+    from snippets.practices.persist_pipeline import (
+        load_artifact,
+        save_artifact,
+        signing_key,
+    )
+
 # --8<-- [start:setup]
-# Setup: train and persist a model, and write a 50,000-row input snapshot.
+# Setup: train a model, sign and store it as CI would (persist_pipeline.py), and write a
+# 50,000-row input snapshot.
 FEATURES = ["income", "loan_amount", "credit_score", "home_ownership"]
 
 
@@ -59,7 +73,17 @@ pipeline = Pipeline(
 
 workdir = tempfile.TemporaryDirectory()
 root = Path(workdir.name)
-joblib.dump(pipeline, root / "loan-approval-1.4.0.joblib")
+(root / "registry").mkdir()
+save_artifact(
+    pipeline,
+    root / "registry",
+    "loan-approval",
+    "1.4.0",
+    X=train[FEATURES],
+    y=labels,
+    metrics={},
+    git_sha="abc1234",
+)
 (root / "input").mkdir()
 make_applications(50_000, seed=42).to_csv(
     root / "input" / "applications.csv", index=False
@@ -68,27 +92,32 @@ make_applications(50_000, seed=42).to_csv(
 
 
 # --8<-- [start:score]
-CHUNK_ROWS = (
-    12_000  # bounded memory: the job never holds the whole file's features at once
-)
+# Bounded memory: the job never holds the whole file's features at once.
+CHUNK_ROWS = 12_000
 
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_batch(root: Path, model_file: str, input_file: str) -> Path:
-    model = joblib.load(root / model_file)
+def run_batch(root: Path, name: str, version: str, input_file: str) -> Path:
+    # Verify before unpickling, with the loader from the same page: a batch host runs a
+    # tampered pickle's code just as a server would.
+    model, metadata = load_artifact(root / "registry", name, version, signing_key())
     source = root / input_file
-    # The output location is a pure function of (model, input snapshot). Re-running the job
-    # overwrites the same partitions with the same bytes: idempotent, safe to retry.
-    out_dir = (
-        root
-        / "scores"
-        / f"model={Path(model_file).stem}"
-        / f"input={file_sha256(source)[:12]}"
-    )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # The output location is a pure function of (model bytes, input snapshot): the
+    # artefact's signed SHA-256, not a file name that could be reused for another build.
+    model_key = f"{name}-{version}-{metadata['artifact_sha256'][:12]}"
+    input_key = file_sha256(source)[:12]
+    out_dir = root / "scores" / f"model={model_key}" / f"input={input_key}"
+    # Write everything into a staging directory, then rename it into place. A reader sees
+    # the old complete output, for a moment none, then the new one: never a mix of the two.
+    # A crash leaves only staging (or .previous) behind, which the next run deletes first.
+    staging = out_dir.with_name(f"{out_dir.name}.staging")
+    previous = out_dir.with_name(f"{out_dir.name}.previous")
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging.mkdir(parents=True)
     reader = pd.read_csv(
         source, chunksize=CHUNK_ROWS, dtype={"home_ownership": "string"}
     )
@@ -99,26 +128,27 @@ def run_batch(root: Path, model_file: str, input_file: str) -> Path:
                 "score": model.predict_proba(chunk[FEATURES])[:, 1],
             }
         )
-        final = out_dir / f"part-{part:05d}.csv"
-        tmp = final.with_suffix(".tmp")
-        # Write-then-rename: a crash mid-write never leaves a half-written partition that a
-        # downstream reader could mistake for a complete one.
-        scored.to_csv(tmp, index=False, float_format="%.6f")
-        os.replace(tmp, final)
-    (
-        out_dir / "_SUCCESS"
-    ).touch()  # marker downstream jobs wait for, as in Hadoop/Spark
+        part_file = staging / f"part-{part:05d}.csv"
+        scored.to_csv(part_file, index=False, float_format="%.6f")
+    # Last: the marker downstream jobs wait for, as in Hadoop/Spark.
+    (staging / "_SUCCESS").touch()
+    # A rerun replaces the previous output whole, so no stale partition survives.
+    if out_dir.exists():
+        os.replace(out_dir, previous)
+    os.replace(staging, out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
     return out_dir
 
 
 def output_checksum(out_dir: Path) -> str:
+    """SHA-256 of the scored rows, in order, without each partition's header line."""
     digest = hashlib.sha256()
     for part in sorted(out_dir.glob("part-*.csv")):
-        digest.update(part.read_bytes())
+        digest.update(part.read_bytes().split(b"\n", 1)[1])
     return digest.hexdigest()
 
 
-out_dir = run_batch(root, "loan-approval-1.4.0.joblib", "input/applications.csv")
+out_dir = run_batch(root, "loan-approval", "1.4.0", "input/applications.csv")
 parts = sorted(out_dir.glob("part-*.csv"))
 scores = pd.concat(pd.read_csv(p) for p in parts)
 source = pd.read_csv(root / "input" / "applications.csv")
@@ -133,24 +163,34 @@ print(f"approval rate at 0.5: {(scores['score'] >= 0.5).mean():.3f}")
 print("score quantiles:")
 print(scores["score"].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).round(3).to_string())
 first = output_checksum(out_dir)
-print("output sha256:", first[:16])
+print("scored rows sha256:", first[:16])
 
 # Retry the whole job (as a scheduler would after a failure): same location, same bytes.
-again = run_batch(root, "loan-approval-1.4.0.joblib", "input/applications.csv")
-assert again == out_dir and output_checksum(again) == first
-print(
-    "re-run: identical output, no duplicates ->",
-    len(list(again.glob("part-*.csv"))),
-    "parts",
-)
+again = run_batch(root, "loan-approval", "1.4.0", "input/applications.csv")
+again_parts = sorted(again.glob("part-*.csv"))
+same = again == out_dir and output_checksum(again) == first
+print(f"re-run: same place and same rows: {same}, partitions: {len(again_parts)}")
+# A rerun with bigger chunks writes fewer partitions; none of the old five may survive.
+CHUNK_ROWS = 20_000
+bigger = run_batch(root, "loan-approval", "1.4.0", "input/applications.csv")
+bigger_files = sorted(p.name for p in bigger.iterdir())
+same = bigger == out_dir and output_checksum(bigger) == first
+print(f"re-run with {CHUNK_ROWS:,}-row chunks: same place and same rows: {same}")
+print("  files:", ", ".join(bigger_files))
+siblings = sorted(p.name for p in out_dir.parent.iterdir())
+print("  next to it:", ", ".join(siblings))
 
 # What the page says of this output, checked on every build:
 # rows in = rows out, each application exactly once
 assert len(scores) == len(source) and scores["application_id"].is_unique
 assert set(scores["application_id"]) == set(source["application_id"])
-assert len(parts) == -(-len(source) // CHUNK_ROWS)  # one partition per chunk
-assert not list(out_dir.glob("*.tmp")) and (out_dir / "_SUCCESS").exists()
+assert len(parts) == -(-len(source) // 12_000) == 5  # one partition per chunk
+assert (out_dir / "_SUCCESS").exists()
 assert again == out_dir and output_checksum(again) == first  # rerun: same place, bytes
-assert sorted(again.glob("part-*.csv")) == parts  # and no extra partitions
+assert again_parts == parts  # and no extra partitions
+assert bigger == out_dir and output_checksum(bigger) == first
+parts_3 = [f"part-0000{i}.csv" for i in range(3)]
+assert bigger_files == ["_SUCCESS", *parts_3], bigger_files  # no stale part survived
+assert siblings == [out_dir.name], siblings  # no staging directory left behind
 workdir.cleanup()
 # --8<-- [end:score]

@@ -63,11 +63,16 @@ p = requests["version"].map(BREACH) * requests["slowness"]
 requests["breach"] = rng.random(len(requests)) < p
 
 
-def canary_report(label: str, until_day: int, outcome: pd.Series) -> str:
+MARGIN = -0.005  # absolute: half a point of breach share
+FINAL_DAY = 7  # the one planned look that may roll forward
+
+
+def canary_report(label: str, until_day: int, outcome: pd.Series) -> tuple[str, float]:
     seen = requests[requests["day"] <= until_day].assign(breach=outcome)
     # One number per user (the share of their responses that breached), since the user,
     # not the request, is what the router assigned.
     per_user = seen.groupby(["version", "user_id"])["breach"].mean()
+    baseline_rate = float(per_user["baseline"].mean())
     diff = independent_difference(
         np.mean,
         per_user["baseline"].to_numpy(),
@@ -76,30 +81,47 @@ def canary_report(label: str, until_day: int, outcome: pd.Series) -> str:
         higher_is_better=False,
     )
     # Written in the rollout plan before the canary started: roll forward only if the
-    # candidate is at most 0.5 points worse than the baseline over the whole interval.
-    verdict = decide(diff, margin=-0.005)
+    # candidate is at most 0.5 points worse than the baseline over the whole interval,
+    # and only at the final look. Each look is another chance for a lucky interval, and
+    # these intervals are not widened for repeated looks, so an early look may only roll
+    # back (a false alarm there costs a delay, not an outage).
+    decision = decide(diff, margin=MARGIN)
+    verdict, reason = decision.verdict, decision.reason
+    if verdict == "promote" and until_day < FINAL_DAY:
+        verdict, reason = (
+            "tie",
+            f"{reason}, but only the day-{FINAL_DAY} look may roll forward",
+        )
     action = {"promote": "ROLL FORWARD", "keep": "ROLL BACK", "tie": "KEEP WAITING"}
     print(f"{label}, day {until_day}: {diff}")
-    print(f"  {action[verdict.verdict]}: {verdict.reason}")
-    return verdict.verdict
+    print(
+        f"  baseline breach share per user {baseline_rate:.4f}: the margin is "
+        f"{-MARGIN / baseline_rate:.0%} of it"
+    )
+    print(f"  {action[verdict]}: {reason}")
+    return verdict, baseline_rate
 
 
 shares = requests.drop_duplicates("user_id")["version"].value_counts(normalize=True)
 print(f"users in canary {shares['candidate']:.1%}, baseline {shares['baseline']:.1%}")
 print(f"routed by user id: {(versions_per_user > 1).mean():.0%} saw two versions")
 print(f"routed by request id: {mixed:.0%} of candidate users also met the old model")
-after_day_1 = canary_report("candidate", 1, requests["breach"])
-after_day_7 = canary_report("candidate", 7, requests["breach"])
+after_day_1, _ = canary_report("candidate", 1, requests["breach"])
+after_day_7, baseline_rate = canary_report("candidate", FINAL_DAY, requests["breach"])
 
 # A faulty build: the rent-history call times out for one request in twenty.
 broken = requests["breach"] | (
     (requests["version"] == "candidate") & (rng.random(len(requests)) < 0.05)
 )
-broken_day_1 = canary_report("faulty build", 1, broken)
+broken_day_1, _ = canary_report("faulty build", 1, broken)
 
 # What the page says of this output, checked on every build:
 assert abs(shares["candidate"] - CANARY) < 0.005
 assert mixed > 0.5
 assert after_day_1 == "tie" and after_day_7 == "promote"
+# The baseline breaches on about one response in a hundred, so the absolute margin lets
+# the candidate breach about half as often again as the baseline does.
+assert 0.008 < baseline_rate < 0.012, baseline_rate
+assert 0.4 < -MARGIN / baseline_rate < 0.6
 assert broken_day_1 == "keep"
 # --8<-- [end:canary]

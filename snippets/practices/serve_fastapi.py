@@ -89,12 +89,33 @@ artifact_fetched = (
 )  # set by the demo below: it decides when loading ends
 
 
-def load_model() -> None:
+def fetch_artifact():
     # In production: fetch the artifact from the registry, verify it, unpickle it (for a
     # large model, seconds to minutes). Here the demo decides when the fetch completes,
     # so the "still loading" phase is there to observe on every run.
     artifact_fetched.wait()
-    state["model"] = trained_pipeline
+    return trained_pipeline
+
+
+def load_model(app: FastAPI) -> None:
+    # A registry blip must not leave a pod that is alive but never ready: retry with
+    # exponential backoff, keep the last error where /readyz shows it, and after the last
+    # attempt fail liveness, so the orchestrator restarts the pod (CrashLoopBackOff if it
+    # keeps failing) instead of keeping a process that will never serve.
+    fetch, attempts = app.state.fetch_model, app.state.load_attempts
+    wait_s = app.state.retry_s
+    for attempt in range(1, attempts + 1):
+        try:
+            state["model"] = fetch()
+            state.pop("load_error", None)
+            return
+        except Exception as err:  # the fetch, the verification or the unpickle
+            error = f"{type(err).__name__}: {err}"
+            state["load_error"] = f"attempt {attempt}/{attempts}: {error}"
+        if attempt < attempts:
+            time.sleep(wait_s)
+            wait_s *= 2
+    state["load_failed"] = True
 
 
 @asynccontextmanager
@@ -102,18 +123,29 @@ async def lifespan(app: FastAPI):
     # Code before `yield` runs before the server accepts a single connection. Loading the
     # model there would keep the port closed for the whole load, so /readyz could never
     # answer 503 and /livez could not answer at all. Load in the background instead.
-    threading.Thread(target=load_model, name="model-loader", daemon=True).start()
+    threading.Thread(
+        target=load_model, args=(app,), name="model-loader", daemon=True
+    ).start()
     yield
     state.clear()
 
 
 app = FastAPI(title="loan-approval", lifespan=lifespan)
+app.state.fetch_model = fetch_artifact
+app.state.retry_s = 1.0  # then 2, 4, 8, 16 s between attempts:
+app.state.load_attempts = 6  # liveness fails after about 30 s of waits plus the fetches
 
 
 @app.get("/livez")
 def livez():
-    # Liveness: the process answers HTTP. It never depends on the model, or a slow load
-    # would look like a hung process and the orchestrator would restart it in a loop.
+    # Liveness: the process answers HTTP. It does not wait for the model, or a slow load
+    # would look like a hung process and the orchestrator would restart it in a loop. It
+    # fails only once the loader has given up: a restart is then the way to recover.
+    if state.get("load_failed"):
+        return JSONResponse(
+            {"status": "model load failed", "error": state["load_error"]},
+            status_code=503,
+        )
     return {"status": "alive"}
 
 
@@ -121,9 +153,10 @@ def livez():
 def readyz():
     # Readiness: send traffic here only once the model is in memory.
     if "model" not in state:
-        return JSONResponse(
-            {"status": "loading"}, status_code=503, headers={"Retry-After": "1"}
-        )
+        body = {"status": "loading"}
+        if "load_error" in state:  # a failed attempt: say why, while the loader retries
+            body["last_error"] = state["load_error"]
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
     return {"status": "ready", "model_version": MODEL_VERSION}
 
 
@@ -233,6 +266,74 @@ assert early.status_code == 503 and early.headers["retry-after"] == "1"
 assert first.status_code == 200 and first.json()["model_version"] == MODEL_VERSION
 assert "model" not in state
 # --8<-- [end:readiness]
+
+
+# --8<-- [start:load-failure]
+def registry(failures: int | None):
+    """A fetch that fails `failures` times (None: every time) before it returns the model.
+
+    It starts once the demo opens the gate, so the server is up before the first failure.
+    """
+    gate, calls = threading.Event(), []
+
+    def fetch():
+        gate.wait()
+        calls.append(1)
+        if failures is None or len(calls) <= failures:
+            raise ConnectionError("model registry timed out")
+        return trained_pipeline
+
+    return fetch, gate, calls
+
+
+def watch_load(failures: int | None, attempts: int = 4) -> dict:
+    """Start a server whose model fetch fails as told; probe until it is ready or gives up."""
+    fetch, gate, calls = registry(failures)
+    app.state.fetch_model, app.state.load_attempts = fetch, attempts
+    app.state.retry_s = 0.01  # short waits for the demo; the defaults above are seconds
+    live, ready = [], []
+    with running(app) as client:
+        deadline = time.monotonic() + 10
+        while True:
+            live_r, ready_r = client.get("/livez"), client.get("/readyz")
+            live.append(live_r.status_code)
+            ready.append(ready_r.status_code)
+            if ready_r.status_code == 200 or live_r.status_code == 503:
+                break
+            assert time.monotonic() < deadline, "the loader neither loaded nor gave up"
+            gate.set()  # after the first probe, so every run starts from "loading"
+            time.sleep(0.005)
+
+    def changes(codes: list[int]) -> list[int]:
+        return [c for i, c in enumerate(codes) if i == 0 or c != codes[i - 1]]
+
+    return {
+        "fetches": len(calls),
+        "readyz": changes(ready),
+        "livez": changes(live),
+        "last_livez": live_r.json(),
+        "last_readyz": ready_r.json(),
+    }
+
+
+blip = watch_load(failures=2)  # the registry fails twice, then answers
+print(f"registry fails twice: {blip['fetches']} fetches")
+print("  readyz:", " -> ".join(map(str, blip["readyz"])))
+print("  livez: ", " -> ".join(map(str, blip["livez"])))
+down = watch_load(failures=None)  # the registry never answers
+print(f"registry down: {down['fetches']} fetches, then the loader gives up")
+print("  readyz:", " -> ".join(map(str, down["readyz"])))
+print("  livez: ", " -> ".join(map(str, down["livez"])), down["last_livez"])
+app.state.fetch_model = fetch_artifact  # back to the real loader for the next section
+app.state.load_attempts, app.state.retry_s = 6, 1.0
+
+# What the page says of this output, checked on every build:
+assert blip["fetches"] == 3 and blip["readyz"] == [503, 200] and blip["livez"] == [200]
+assert down["fetches"] == 4 and down["readyz"] == [503] and down["livez"] == [200, 503]
+error = "attempt 4/4: ConnectionError: model registry timed out"
+assert down["last_livez"]["error"] == down["last_readyz"]["last_error"] == error
+assert not state, "each server clears what it loaded when it stops"
+# --8<-- [end:load-failure]
 
 
 # --8<-- [start:measure]
