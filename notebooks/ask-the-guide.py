@@ -150,7 +150,7 @@ for name, r in ranks.items():
     rows.append(row)
 display(pd.DataFrame(rows).set_index("retriever"))
 
-# %% alt="Recall at k from 1 to 10 for BM25, dense and hybrid retrieval on the labelled questions: all three rise from between three and five in ten questions at k equals 1 to between seven and nine in ten at k equals 10, with curves close together."
+# %% alt="Recall at k from 1 to 10 for BM25, dense and hybrid retrieval on the labelled questions: all three rise from between three and five in ten questions at k equals 1 to between two in three and nine in ten at k equals 10, with curves close together."
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ks = np.arange(1, 11)
 for name, r in ranks.items():
@@ -166,7 +166,7 @@ plt.show()
 # What the text says of this output, checked on every build:
 recall = {name: [(r <= k).mean() for k in ks] for name, r in ranks.items()}
 assert all(0.3 <= v[0] <= 0.5 for v in recall.values())  # alt text, k = 1
-assert all(0.7 <= v[-1] <= 0.9 for v in recall.values())  # alt text, k = 10
+assert all(2 / 3 <= v[-1] <= 0.9 for v in recall.values())  # alt text, k = 10
 d_hybrid = paired_difference(
     mean, np.zeros(len(questions)), 1 / ranks["BM25"], 1 / ranks["hybrid"], name="MRR"
 )
