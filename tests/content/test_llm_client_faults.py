@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
+from tests.content import stub_server
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 TOOL_CALL = {
@@ -83,14 +83,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with stub_server.serve(Handler) as url:
+        yield url
 
 
 def client(base: str, kind: str) -> OpenAIChatClient:

@@ -14,12 +14,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from snippets.llm.local_server import Fault, serve
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
+from tests.content import stub_server
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -128,14 +129,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with stub_server.serve(Handler) as url:
+        yield url
 
 
 def client(url: str, **kwargs) -> OpenAIChatClient:
