@@ -173,6 +173,23 @@ def host_like_handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
+def serve_handler(handler) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 at a free port and yield http://127.0.0.1:<port>;
+    the server is stopped on the way out, whatever happened inside."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    # Polled every 0.05 s, not 0.5 s: shutdown() waits for the next poll, at each test run's end.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="local-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def serve(
     site_dir: Path, *, like_host: bool = False, handler: type[QuietHandler] = QuietHandler
 ) -> Iterator[str]:
@@ -192,14 +209,5 @@ def serve(
                 served.parent.mkdir(parents=True, exist_ok=True)
                 served.symlink_to(site_dir, target_is_directory=True)
             handler_class = functools.partial(handler, directory=root if served else site_dir)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-        server.daemon_threads = True
-        # Polled every 0.05 s, not 0.5 s: shutdown() waits for the next poll, at each test run's end.
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="local-site", daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
+        with serve_handler(handler_class) as base:
+            yield base + SITE_PATH

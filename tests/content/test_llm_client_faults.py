@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from scripts.quality.local_site import serve_handler
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
-from tests.content import stub_server
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 TOOL_CALL = {
@@ -83,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    with stub_server.serve(Handler) as url:
+    with serve_handler(Handler) as url:
         yield url
 
 

@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from scripts.quality.local_site import serve_handler
 from snippets.llm.local_server import Fault, serve
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
-from tests.content import stub_server
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -129,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    with stub_server.serve(Handler) as url:
+    with serve_handler(Handler) as url:
         yield url
 
 
