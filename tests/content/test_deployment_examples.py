@@ -18,6 +18,7 @@ import io
 import os
 import runpy
 import sys
+import threading
 import time
 import types
 
@@ -50,12 +51,19 @@ def serve():
 
 
 class Registry:
-    """Stands in for the artefact fetch: raises `failures` times (None: always), then returns."""
+    """Stands in for the artefact fetch: raises `failures` times (None: always), then returns.
+
+    Closed until the server is up: `running` waits for /livez to answer 200, so a loader that
+    gave up before then (a busy machine, short retry waits) would look like a server that never
+    started. The snippet's own demo gates its fetch the same way.
+    """
 
     def __init__(self, failures: int | None):
         self.failures, self.calls = failures, 0
+        self.opened = threading.Event()
 
     def wait(self) -> None:
+        self.opened.wait(timeout=30)
         self.calls += 1
         if self.failures is None or self.calls <= self.failures:
             raise ConnectionError("registry unreachable")
@@ -70,6 +78,7 @@ def probe_until(serve, registry: Registry, done, seconds: float = 5.0):
     state.retry_s, state.load_attempts = 0.01, 3
     try:
         with serve["running"](app) as client:
+            registry.opened.set()
             deadline = time.monotonic() + seconds
             while True:
                 live, ready = client.get("/livez"), client.get("/readyz")
