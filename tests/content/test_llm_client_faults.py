@@ -140,6 +140,12 @@ def budget():
     return importlib.import_module("snippets.llm.latency_budget")  # runs its demo once
 
 
+# Importing the snippet runs its demo, about 4 s spent waiting on the stand-in's hung model,
+# in each worker that runs one of these tests: marked `waits`, they run first, beside the real
+# site's build, instead of leaving both cores idle at once mid-run (seen in a cold run).
+waits_on_the_demo = pytest.mark.waits
+
+
 def open_breaker(budget, clock):
     breaker = budget.CircuitBreaker(threshold=1, cooldown_s=1.0, clock=clock)
     breaker.record(ok=False)  # opens at t = 0
@@ -147,6 +153,7 @@ def open_breaker(budget, clock):
     return breaker
 
 
+@waits_on_the_demo
 def test_a_malformed_reply_on_the_half_open_trial_falls_back_and_reopens(base, budget):
     clock = Clock()
     breaker = open_breaker(budget, clock)
@@ -157,6 +164,7 @@ def test_a_malformed_reply_on_the_half_open_trial_falls_back_and_reopens(base, b
     assert (path, stats["state seen"], breaker.state) == ("small model", "half-open", "open")
 
 
+@waits_on_the_demo
 def test_any_exception_from_the_primary_is_recorded_and_falls_back(budget):
     class Broken:
         def complete(self, *_, **__):
@@ -169,6 +177,7 @@ def test_any_exception_from_the_primary_is_recorded_and_falls_back(budget):
     assert breaker.state == "open" and stats["primary failures"] == 1
 
 
+@waits_on_the_demo
 def test_a_half_open_trial_that_never_reports_back_does_not_stick(budget):
     clock = Clock()
     breaker = open_breaker(budget, clock)
