@@ -77,15 +77,25 @@ def day_seed(day: str) -> int:
     return int(day.replace("-", ""))  # the same date always yields the same data
 
 
+LABEL_DAYS = 90  # the label: did the loan default within 90 days of starting?
+# The lender's policy: only these applications become loans, and get an outcome.
+APPROVAL = "debt_to_income <= 0.45 and loan_amount <= 0.8 * income"
+
+
 class Warehouse:
-    """The upstream table, as the extract sees it. Its connection drops now and then:
-    here, the next `drops` calls fail, so a retry is certain, not a coin toss."""
+    """The upstream tables, as the extract sees them. A loan's outcome is known only once
+    it has had LABEL_DAYS to default, and only approved applications become loans: a
+    rejected applicant never gets a label. `complete_through` is the last day loaded.
+    Its connection drops now and then: here, the next `drops` calls fail, so a retry is
+    certain, not a coin toss."""
 
     def __init__(self):
         self.drops = 0
-        self.percent_dti_from: str | None = None  # an upstream change, for later
+        self.complete_through = "2026-11-24"
+        self.dti_as_percent = False  # an upstream change, for later
 
-    def applications(self, day: str, n: int = 6_000) -> pd.DataFrame:
+    def loans(self, day: str, n: int = 12_000) -> pd.DataFrame:
+        """The loans that started on `day`, with `defaulted` as known so far."""
         if self.drops:
             self.drops -= 1
             raise ConnectionError("warehouse: connection reset by peer")
@@ -102,6 +112,12 @@ class Warehouse:
             + 1.2 * np.log(amount / income + 0.05)
             - 0.1 * years
         )
+        defaults = rng.random(n) < 1 / (1 + np.exp(-risk))
+        # The day a default happens, counted from the start; known only once it has.
+        default_day = pd.Timestamp(day) + pd.to_timedelta(
+            rng.integers(1, LABEL_DAYS + 1, n), unit="D"
+        )
+        known = default_day <= pd.Timestamp(self.complete_through)
         frame = pd.DataFrame(
             {
                 "application_id": [f"{day}-{i:05d}" for i in range(n)],
@@ -110,10 +126,11 @@ class Warehouse:
                 "debt_to_income": dti,
                 "credit_score": credit,
                 "years_employed": years,
-                "defaulted": (rng.random(n) < 1 / (1 + np.exp(-risk))).astype(int),
+                "defaulted": (defaults & known).astype(int),
             }
         )
-        if self.percent_dti_from and day >= self.percent_dti_from:
+        frame = frame.query(APPROVAL).reset_index(drop=True)  # loans, not applications
+        if self.dti_as_percent:
             frame["debt_to_income"] = (frame["debt_to_income"] * 100).round(1)
         return frame
 
@@ -137,7 +154,8 @@ contract = pa.DataFrameSchema(
     strict=True,
 )
 MARGIN = 0.005  # smallest ROC AUC gain worth a release, fixed before any run
-daily = dg.DailyPartitionsDefinition(start_date="2026-11-01", timezone="UTC")
+# One partition per day of loans, keyed by the day they started.
+daily = dg.DailyPartitionsDefinition(start_date="2026-08-01", timezone="UTC")
 
 
 def partition_dir(day: str) -> Path:
@@ -146,11 +164,23 @@ def partition_dir(day: str) -> Path:
     return path
 
 
+def outcomes_final_on(day: str) -> str:
+    return str((pd.Timestamp(day) + pd.Timedelta(days=LABEL_DAYS)).date())
+
+
 @dg.op(retry_policy=dg.RetryPolicy(max_retries=3, delay=0.01))  # seconds
 def extract(context: dg.OpExecutionContext) -> str:
     day = context.partition_key
-    frame = warehouse.applications(day)  # raises on a dropped connection: retried
-    path = partition_dir(day) / "applications.csv"
+    if outcomes_final_on(day) > warehouse.complete_through:  # ISO dates sort as text
+        # Too early: loans that have not yet had time to default would train as good
+        # ones. Retrying cannot help, so this fails at once.
+        raise dg.Failure(
+            f"date={day}: outcomes are final on {outcomes_final_on(day)}; the warehouse "
+            f"is complete through {warehouse.complete_through}",
+            allow_retries=False,
+        )
+    frame = warehouse.loans(day)  # raises on a dropped connection: retried
+    path = partition_dir(day) / "loans.csv"
     frame.to_csv(path, index=False)  # overwrite, never append
     return str(path)
 
@@ -264,8 +294,9 @@ def retrain():
 
 @dg.schedule(job=retrain, cron_schedule="0 3 * * *", execution_timezone="UTC")
 def nightly(context: dg.ScheduleEvaluationContext):
-    # At 03:00 UTC, retrain on yesterday's complete partition.
-    day = context.scheduled_execution_time.date() - pd.Timedelta(days=1)
+    # At 03:00 UTC yesterday is loaded: train on the newest loans whose outcomes are
+    # final, those that started LABEL_DAYS before it.
+    day = context.scheduled_execution_time.date() - pd.Timedelta(days=1 + LABEL_DAYS)
     return dg.RunRequest(run_key=str(day), partition_key=str(day))
 
 
@@ -280,19 +311,19 @@ print(
 
 # --8<-- [start:champion]
 # Serving today: v1, trained before the bureau's credit scores were in the warehouse.
-old = warehouse.applications("2026-11-02")  # three weeks before tonight
+old = warehouse.loans("2026-08-05")  # three weeks older than tonight's loans
 old_features = [f for f in FEATURES if f != "credit_score"]
 v1 = make_pipeline(StandardScaler(), LogisticRegression()).fit(
     old[old_features], old["defaulted"]
 )
-with mlflow.start_run(run_name="retrain-2026-11-02"):
+with mlflow.start_run(run_name="retrain-2026-08-05"):
     info = mlflow.sklearn.log_model(
         v1,
         name="model",
         serialization_format="skops",
         pip_requirements=[f"scikit-learn=={sklearn.__version__}", "skops"],
     )
-mv = mlflow.register_model(info.model_uri, MODEL, tags={"data_date": "2026-11-02"})
+mv = mlflow.register_model(info.model_uri, MODEL, tags={"data_date": "2026-08-05"})
 client.set_registered_model_alias(MODEL, "champion", mv.version)
 
 
@@ -353,7 +384,7 @@ print(f"      {gate_decision(result)}")
 print(f"registry after: {registry()}")
 
 # What the page says of this output, checked on every build:
-assert request.partition_key == "2026-11-24"  # the 03:00 tick trains on yesterday
+assert request.partition_key == "2026-08-26"  # outcomes final yesterday: 90 days on
 assert result.success and attempts(result, "extract") == 3  # two drops, two retries
 assert gate_decision(result).startswith("PROMOTE")
 assert registry() == "2 version(s), champion -> v1, candidate -> v2"  # v1 still serves
@@ -398,7 +429,7 @@ def lake() -> dict[str, str]:
 
 
 first = lake()
-again = retrain.execute_in_process(partition_key="2026-11-24")  # the same date, again
+again = retrain.execute_in_process(partition_key="2026-08-26")  # the same date, again
 for name, digest in lake().items():
     print(f"{name:36} {first[name]} -> {digest}")
 print(f"gate: {gate_record(again)['difference']}")
@@ -407,7 +438,7 @@ print(f"register ran: {again.is_node_success('register')}; registry: {registry()
 
 # What the page says of this output, checked on every build:
 assert set(lake()) == set(first)  # same keys: overwritten, nothing appended
-data_file = "date=2026-11-24/applications.csv"
+data_file = "date=2026-08-26/loans.csv"
 assert lake()[data_file] == first[data_file]  # the same bytes
 serving = client.get_model_version_by_alias(MODEL, "champion")
 assert again.output_for_node("train")["fingerprint"] == serving.tags["fingerprint"]
@@ -418,27 +449,29 @@ assert registry() == "2 version(s), champion -> v2"  # nothing new registered
 
 
 # --8<-- [start:gate-says-no]
-tonight = retrain.execute_in_process(partition_key="2026-11-25")
+warehouse.complete_through = "2026-11-25"  # the next night
+tonight = retrain.execute_in_process(partition_key="2026-08-27")
 decision = gate_decision(tonight)
 print(f"run succeeded: {tonight.success}")
 print(f"gate: {decision}")
 print(f"register ran: {tonight.is_node_success('register')}; registry: {registry()}")
-report = json.loads((LAKE / "date=2026-11-25" / "gate.json").read_text())
+report = json.loads((LAKE / "date=2026-08-27" / "gate.json").read_text())
 print(f"gate.json: {report['difference']}")
 serving = client.get_model_version_by_alias(MODEL, "champion")
-print(f"serving: v{serving.version}, trained on {serving.tags['data_date']}")
+print(f"serving: v{serving.version}, trained on loans from {serving.tags['data_date']}")
 
 # What the page says of this output, checked on every build:
 assert tonight.success  # a "no" from the gate is an outcome, not a crash
 assert not decision.startswith("PROMOTE") and report["decision"] == decision
 assert not tonight.is_node_success("register")  # the alias was never touched
-assert str(serving.version) == "2" and serving.tags["data_date"] == "2026-11-24"
+assert str(serving.version) == "2" and serving.tags["data_date"] == "2026-08-26"
 # --8<-- [end:gate-says-no]
 
 
 # --8<-- [start:bad-data]
-warehouse.percent_dti_from = "2026-11-26"  # upstream now sends 35.0 for 0.35
-broken = retrain.execute_in_process(partition_key="2026-11-26", raise_on_error=False)
+warehouse.complete_through = "2026-11-26"  # two nights after the first
+warehouse.dti_as_percent = True  # upstream now sends 35.0 for 0.35
+broken = retrain.execute_in_process(partition_key="2026-08-28", raise_on_error=False)
 print(f"run succeeded: {broken.success}")
 failure = broken.get_step_failure_events()[0]
 message = failure.step_failure_data.user_failure_data.description
@@ -448,8 +481,31 @@ print(f"steps started: {started}; registry: {registry()}")
 
 # What the page says of this output, checked on every build:
 assert not broken.success and failure.step_key == "validate"
-assert message.startswith("date=2026-11-26/applications.csv")  # the file,
+assert message.startswith("date=2026-08-28/loans.csv")  # the file,
 assert "debt_to_income: in_range(0, 1)" in message  # the column and the rule
 assert started == ["extract", "validate"]  # train, evaluate, gate, register: never
 assert registry() == "2 version(s), champion -> v2"
 # --8<-- [end:bad-data]
+
+
+# --8<-- [start:too-early]
+# Someone runs last week's loans by hand, to train on the freshest data.
+recent = "2026-11-17"
+early = retrain.execute_in_process(partition_key=recent, raise_on_error=False)
+refusal = early.get_step_failure_events()[0]
+reason = refusal.step_failure_data.user_failure_data.description
+print(f"run succeeded: {early.success}; extract attempts: {attempts(early, 'extract')}")
+print(f"{refusal.step_key} failed: {reason}")
+# What that run would have trained on: loans still inside their 90 days look good.
+so_far = warehouse.loans(recent)["defaulted"].mean()
+final = warehouse.loans("2026-08-28")["defaulted"].mean()
+print(f"loans from {recent}: {so_far:.1%} defaulted so far")
+print(f"loans from 2026-08-28: {final:.1%} defaulted, final")
+
+# What the page says of this output, checked on every build:
+assert not early.success and refusal.step_key == "extract"
+assert attempts(early, "extract") == 1  # not retried: only waiting fixes it
+assert reason.startswith(f"date={recent}: outcomes are final on 2027-02-15")
+assert so_far < final / 5  # most of the defaults to come are not known yet
+assert registry() == "2 version(s), champion -> v2"
+# --8<-- [end:too-early]

@@ -1,10 +1,13 @@
 """What practices/mlops-in-practice.md promises about its contract, retraining and CI gate.
 
-Regression cases for three review findings:
+Regression cases for review findings:
 - the API's contract is judged at request time, not frozen when the process started, and a
   null *rate* is not applied to a single request (the batch still enforces it);
-- the retraining pipeline's register step never moves `champion`;
 - the CI gate runs the base branch's gate and holdout, not the pull request's copies.
+
+That the retraining pipeline's register step sets `candidate` and never moves `champion`
+is asserted by the snippet itself, after its scheduled run (the registry must read
+"champion -> v1, candidate -> v2"): importing it here would run the whole pipeline again.
 """
 
 from __future__ import annotations
@@ -12,9 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
-from types import SimpleNamespace
 
-import dagster as dg
 import pandas as pd
 import pytest
 import yaml
@@ -74,20 +75,6 @@ def test_the_batch_contract_still_refuses_a_high_null_rate(contract_snippet):
     batch.loc[batch.index[:20], "credit_score"] = float("nan")  # 10 %, above 2 %
     with pytest.raises(contract_snippet.ContractViolation, match="null rate above 0.02"):
         contract_snippet.score_batch(batch)
-
-
-def test_the_retraining_register_step_never_moves_champion():
-    module = quietly_import("snippets.practices.retraining_pipeline")
-    before = module.client.get_model_version_by_alias(module.MODEL, "champion").version
-    data = module.contract.validate(module.warehouse.applications("2026-11-23"))
-    trained = module.train(dg.build_op_context(), data)
-    gain = SimpleNamespace(estimate=0.01)  # what the gate passes on; only logged here
-    evaluated = {**trained, "fingerprint": "regression-test", "difference": gain}
-    version = module.register(dg.build_op_context(partition_key="2026-11-23"), evaluated)
-    after = module.client.get_model_version_by_alias(module.MODEL, "champion").version
-    assert after == before, f"the pipeline moved champion from v{before} to v{after}"
-    candidate = module.client.get_model_version_by_alias(module.MODEL, "candidate").version
-    assert str(candidate) == str(version)
 
 
 WORKFLOW = ROOT / "snippets/practices/ci/model-gate.yml"
