@@ -7,6 +7,7 @@ Run from the repo root: python -m snippets.practices.batch_scoring
 """
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import os
@@ -110,6 +111,18 @@ def run_batch(root: Path, name: str, version: str, input_file: str) -> Path:
     model_key = f"{name}-{version}-{metadata['artifact_sha256'][:12]}"
     input_key = file_sha256(source)[:12]
     out_dir = root / "scores" / f"model={model_key}" / f"input={input_key}"
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # One run per output at a time. A second run of the same output (a scheduler's
+    # retry while the first still runs, an overlapping backfill) waits here, then does
+    # the same work again: the staging and previous folders below belong to the output,
+    # not to a run. The kernel drops the lock when the file closes, even on a crash.
+    with out_dir.with_name(f"{out_dir.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        write_output(model, source, out_dir)
+    return out_dir
+
+
+def write_output(model, source: Path, out_dir: Path) -> None:
     # Write everything into a staging directory, then rename it into place. A reader sees
     # the old complete output, for a moment none, then the new one: never a mix of the two.
     # A crash leaves only staging (or .previous) behind, which the next run deletes first.
@@ -137,7 +150,6 @@ def run_batch(root: Path, name: str, version: str, input_file: str) -> Path:
         os.replace(out_dir, previous)
     os.replace(staging, out_dir)
     shutil.rmtree(previous, ignore_errors=True)
-    return out_dir
 
 
 def output_checksum(out_dir: Path) -> str:
@@ -191,6 +203,7 @@ assert again_parts == parts  # and no extra partitions
 assert bigger == out_dir and output_checksum(bigger) == first
 parts_3 = [f"part-0000{i}.csv" for i in range(3)]
 assert bigger_files == ["_SUCCESS", *parts_3], bigger_files  # no stale part survived
-assert siblings == [out_dir.name], siblings  # no staging directory left behind
+lock_file = f"{out_dir.name}.lock"
+assert siblings == [out_dir.name, lock_file], siblings  # no staging folder left behind
 workdir.cleanup()
 # --8<-- [end:score]

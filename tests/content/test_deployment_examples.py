@@ -4,7 +4,7 @@ The server: a model fetch that fails and then succeeds ends ready; one that alwa
 turns liveness to 503, so Kubernetes restarts the pod instead of keeping it alive but never
 ready. The batch job: it refuses an unverified artefact, keys its output on the artefact's
 bytes, and a rerun (with other chunk sizes, or one that crashes) never leaves a mix of two
-runs next to `_SUCCESS`.
+runs next to `_SUCCESS`, even when two runs of one output overlap.
 
 Each snippet runs once (with its own asserts), then its functions are reused here with
 injected failures and on fresh directories.
@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import joblib
 import pandas as pd
@@ -170,6 +171,11 @@ def rows(out_dir) -> pd.DataFrame:
     return pd.concat([pd.read_csv(p) for p in parts], ignore_index=True)
 
 
+def beside(out_dir) -> list[str]:
+    """What lies next to the output, apart from the lock file runs take turns on."""
+    return sorted(p.name for p in out_dir.parent.iterdir() if p.name != f"{out_dir.name}.lock")
+
+
 def test_a_rerun_with_bigger_chunks_leaves_no_stale_partition(batch, job):
     first = score(batch, job, 1_000)
     before = rows(first)
@@ -181,7 +187,7 @@ def test_a_rerun_with_bigger_chunks_leaves_no_stale_partition(batch, job):
         "part-00001.csv",
     ]
     pd.testing.assert_frame_equal(rows(again), before)
-    assert sorted(p.name for p in again.parent.iterdir()) == [again.name]
+    assert beside(again) == [again.name]
 
 
 def test_a_rerun_that_crashes_leaves_the_previous_output_whole(batch, job, monkeypatch):
@@ -203,7 +209,29 @@ def test_a_rerun_that_crashes_leaves_the_previous_output_whole(batch, job, monke
     monkeypatch.setattr(Pipeline, "predict_proba", real)
     again = score(batch, job, 2_500)  # the next run clears what the crash left
     pd.testing.assert_frame_equal(rows(again), before)
-    assert sorted(p.name for p in again.parent.iterdir()) == [again.name]
+    assert beside(again) == [again.name]
+
+
+def test_two_runs_of_one_output_at_once_take_turns(batch, job, monkeypatch):
+    # A scheduler's retry while the first run still writes, or an overlapping backfill.
+    alone = rows(score(batch, job, 1_000))
+    real, both_writing = Pipeline.predict_proba, threading.Barrier(2)
+
+    def meet_the_other_run(self, X):
+        # Each chunk waits, up to 1 s, until the other run is writing too: runs that did
+        # not take turns would share one staging folder. Taking turns, the other run
+        # never comes, the wait times out once, and every later wait returns at once.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_writing.wait(timeout=1)
+        return real(self, X)
+
+    monkeypatch.setattr(Pipeline, "predict_proba", meet_the_other_run)
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(score, batch, job, 1_000) for _ in range(2)]
+        first, second = (run.result() for run in runs)
+    assert first == second
+    pd.testing.assert_frame_equal(rows(first), alone)
+    assert beside(first) == [first.name]
 
 
 def test_an_artefact_that_fails_verification_is_not_loaded(batch, job):
