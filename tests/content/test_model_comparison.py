@@ -7,6 +7,8 @@ edges, and what the tie says about sample size.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -39,10 +41,26 @@ def test_the_verdict_uses_the_whole_interval(diff, margin, verdict):
     assert decide(diff, margin).verdict == verdict
 
 
-def test_a_tie_says_how_many_rows_would_settle_it():
-    # Half-width 0.02 against a distance of 0.01 from the margin: four times the rows.
+def test_a_tie_says_how_many_rows_would_settle_it_four_times_in_five():
+    # Half-width 0.02 at 95%: a standard error of 0.02 / 1.96. Four in five needs
+    # (1.96 + 0.84) standard errors within the distance of 0.01 from the margin:
+    # 400 * (0.02 / 1.96 * 2.80 / 0.01) ** 2 = 3,270 rows. Making the half-width fit the
+    # distance (1,600 rows) would settle it only half the time.
     reason = decide(difference(0.02, 0.0, 0.04, rows=400), 0.01).reason
-    assert "about 1,600 rows (now 400)" in reason
+    assert "about 3,270 rows (now 400) would settle it 80% of the time" in reason
+
+
+def test_the_rows_that_settle_a_tie_do_so_four_times_in_five():
+    # Simulate it: a true gain equal to today's estimate, measured on the suggested rows.
+    rng = np.random.default_rng(3)
+    rows, true_gain, margin = 400, 0.02, 0.01
+    se = 0.02 / 1.959964
+    reason = decide(difference(true_gain, 0.0, 0.04, rows=rows), margin).reason
+    needed = int(re.search(r"about ([\d,]+) rows", reason)[1].replace(",", ""))
+    new_se = se * (rows / needed) ** 0.5
+    estimates = rng.normal(true_gain, new_se, 20_000)
+    settled = np.mean(estimates - 1.959964 * new_se >= margin)
+    assert 0.78 < settled < 0.82, settled
 
 
 def test_paired_difference_of_a_model_with_itself_is_zero():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from scipy.stats import bootstrap
@@ -145,6 +146,11 @@ def independent_difference(
     )
 
 
+# How often a tie's "rows that would settle it" should settle it, if the true gain were
+# today's estimate: the 80% power of a conventional sample-size calculation.
+SETTLE_POWER = 0.8
+
+
 @dataclass(frozen=True)
 class Decision:
     verdict: str  # "promote", "keep" or "tie"
@@ -160,7 +166,9 @@ def decide(difference: Difference, margin: float = 0.0) -> Decision:
     margin is the smallest gain worth a release, fixed before looking at the numbers.
     - promote: even the pessimistic end of the interval clears the margin;
     - keep: even the optimistic end falls short, so the data rules the gain out;
-    - tie: the interval straddles the margin. Say so, and say what would settle it.
+    - tie: the interval straddles the margin. Say so, and say what would settle it:
+      the rows that would clear or miss the margin 4 times in 5 IF the true gain were
+      the estimate (a guide to the order of magnitude, not a promise).
     """
     sign = 1 if difference.higher_is_better else -1  # orient so that "up" is "better"
     gain_low, gain_high = sorted((sign * difference.low, sign * difference.high))
@@ -171,15 +179,25 @@ def decide(difference: Difference, margin: float = 0.0) -> Decision:
         )
     if gain_high < margin:
         return Decision("keep", f"the whole interval falls short of {margin:+.4f}")
-    # Interval width shrinks like 1/sqrt(rows): how many rows would make the half-width
-    # smaller than the distance between the estimate and the margin, IF the estimate held?
+    # The standard error shrinks like 1/sqrt(rows). With a true gain equal to the
+    # estimate, a new estimate lands within z_power standard errors of it SETTLE_POWER of
+    # the time, so the interval clears the margin that often once z_level + z_power
+    # standard errors fit between the estimate and the margin. Taking "rows to settle"
+    # as the half-width fitting that distance would settle it only half the time.
     half_width = (gain_high - gain_low) / 2
     distance = abs(gain - margin)
     if distance == 0:
         more = "no sample size settles an estimate sitting on the margin"
     else:
-        needed = math.ceil(difference.rows * (half_width / distance) ** 2)
-        more = f"about {needed:,} rows (now {difference.rows:,}) would settle it if the estimate held"
+        z_level = NormalDist().inv_cdf(1 - (1 - difference.confidence) / 2)
+        z_power = NormalDist().inv_cdf(SETTLE_POWER)
+        standard_error = half_width / z_level
+        scale = standard_error * (z_level + z_power) / distance
+        needed = math.ceil(difference.rows * scale**2)
+        more = (
+            f"about {needed:,} rows (now {difference.rows:,}) would settle it "
+            f"{SETTLE_POWER:.0%} of the time if the true gain were the estimate"
+        )
     return Decision("tie", f"the interval straddles the margin {margin:+.4f}; {more}")
 
 
