@@ -17,6 +17,7 @@ import pytest
 
 from scripts.quality.local_site import serve_handler
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
+from tests.content.snippet_definitions import definitions
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 TOOL_CALL = {
@@ -137,13 +138,14 @@ class Fallback:
 
 @pytest.fixture(scope="module")
 def budget():
-    return importlib.import_module("snippets.llm.latency_budget")  # runs its demo once
+    # Its definitions only: importing it would run its demo, about 4 s spent waiting on the
+    # stand-in's hung model, in every worker that runs one of these tests.
+    return definitions("snippets/llm/latency_budget.py")
 
 
-# Importing the snippet runs its demo, about 4 s spent waiting on the stand-in's hung model,
-# in each worker that runs one of these tests: marked `waits`, they run first, beside the real
-# site's build, instead of leaving both cores idle at once mid-run (seen in a cold run).
-waits_on_the_demo = pytest.mark.waits
+def test_the_breaker_tests_use_the_pages_code_without_its_demo(budget):
+    assert budget.PRIMARY_DEADLINE_S > budget.FALLBACK_RESERVE_S  # constants kept
+    assert not hasattr(budget, "runs")  # the demo's results: never computed
 
 
 def open_breaker(budget, clock):
@@ -153,7 +155,6 @@ def open_breaker(budget, clock):
     return breaker
 
 
-@waits_on_the_demo
 def test_a_malformed_reply_on_the_half_open_trial_falls_back_and_reopens(base, budget):
     clock = Clock()
     breaker = open_breaker(budget, clock)
@@ -164,7 +165,6 @@ def test_a_malformed_reply_on_the_half_open_trial_falls_back_and_reopens(base, b
     assert (path, stats["state seen"], breaker.state) == ("small model", "half-open", "open")
 
 
-@waits_on_the_demo
 def test_any_exception_from_the_primary_is_recorded_and_falls_back(budget):
     class Broken:
         def complete(self, *_, **__):
@@ -177,7 +177,6 @@ def test_any_exception_from_the_primary_is_recorded_and_falls_back(budget):
     assert breaker.state == "open" and stats["primary failures"] == 1
 
 
-@waits_on_the_demo
 def test_a_half_open_trial_that_never_reports_back_does_not_stick(budget):
     clock = Clock()
     breaker = open_breaker(budget, clock)
