@@ -179,11 +179,11 @@ def decide(difference: Difference, margin: float = 0.0) -> Decision:
         )
     if gain_high < margin:
         return Decision("keep", f"the whole interval falls short of {margin:+.4f}")
-    # The standard error shrinks like 1/sqrt(rows). With a true gain equal to the
-    # estimate, a new estimate lands within z_power standard errors of it SETTLE_POWER of
-    # the time, so the interval clears the margin that often once z_level + z_power
-    # standard errors fit between the estimate and the margin. Taking "rows to settle"
-    # as the half-width fitting that distance would settle it only half the time.
+    # The standard error shrinks like 1/sqrt(rows). If the true gain were the estimate,
+    # a new estimate would fall short of it by more than z_power standard errors only
+    # 1 - SETTLE_POWER of the time. So once z_level + z_power standard errors fit between
+    # the estimate and the margin, the new interval settles it SETTLE_POWER of the time.
+    # Rows for the half-width alone to fit would settle it only half the time.
     half_width = (gain_high - gain_low) / 2
     distance = abs(gain - margin)
     if distance == 0:
