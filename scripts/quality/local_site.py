@@ -74,7 +74,14 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
+class SilentRequestHandler(BaseHTTPRequestHandler):
+    """No log line per request: the base of every test server here and in the tests."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class QuietHandler(SimpleHTTPRequestHandler, SilentRequestHandler):
     """Static files without a log line per request; pages revalidated before any reuse.
 
     Pages and data (``no-cache``): the browser asks again before reusing one, so a reload
@@ -89,9 +96,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
     change while it is served. Revalidating them took the crawl 15.9-17.3 s of CPU against
     13.9-14.9 s (2026-12-04, three interleaved runs each).
     """
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     status: int | None = None
 
@@ -113,11 +117,8 @@ def host_like_handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
     compressed: dict[Path, bytes] = {}
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(SilentRequestHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
 
         def handle(self) -> None:
             # Chrome drops idle keep-alive connections when a run ends: not worth a traceback.

@@ -162,7 +162,7 @@ class OpenAIChatClient:
         """Stream the answer, calling ``on_text`` per chunk; return the whole Completion.
 
         Retries happen only before the first chunk of text, including a timeout after
-        the headers (servers send them before the model starts): once text has reached
+        the headers (a server may send them before the model starts): once text has reached
         the caller, a retry would show it twice, so a stream that breaks mid-way raises
         LLMError.
         """

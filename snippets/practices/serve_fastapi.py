@@ -130,10 +130,11 @@ async def lifespan(app: FastAPI):
     state.clear()
 
 
+FIRST_RETRY_S = 1.0  # then 2, 4, 8, 16 s between attempts:
+LOAD_ATTEMPTS = 6  # liveness fails after about 30 s of waits plus the fetches
 app = FastAPI(title="loan-approval", lifespan=lifespan)
 app.state.fetch_model = fetch_artifact
-app.state.retry_s = 1.0  # then 2, 4, 8, 16 s between attempts:
-app.state.load_attempts = 6  # liveness fails after about 30 s of waits plus the fetches
+app.state.retry_s, app.state.load_attempts = FIRST_RETRY_S, LOAD_ATTEMPTS
 
 
 @app.get("/livez")
@@ -325,7 +326,7 @@ print(f"registry down: {down['fetches']} fetches, then the loader gives up")
 print("  readyz:", " -> ".join(map(str, down["readyz"])))
 print("  livez: ", " -> ".join(map(str, down["livez"])), down["last_livez"])
 app.state.fetch_model = fetch_artifact  # back to the real loader for the next section
-app.state.load_attempts, app.state.retry_s = 6, 1.0
+app.state.retry_s, app.state.load_attempts = FIRST_RETRY_S, LOAD_ATTEMPTS
 
 # What the page says of this output, checked on every build:
 assert blip["fetches"] == 3 and blip["readyz"] == [503, 200] and blip["livez"] == [200]

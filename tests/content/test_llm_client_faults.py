@@ -11,11 +11,10 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from scripts.quality.local_site import serve_handler
+from scripts.quality.local_site import SilentRequestHandler, serve_handler
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
 from tests.content.snippet_definitions import definitions
 
@@ -67,7 +66,7 @@ REPLIES = {  # first path segment -> (content type, body), every one with status
 }
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SilentRequestHandler):
     def do_POST(self) -> None:  # the name http.server calls
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         kind, body = REPLIES[self.path.strip("/").split("/")[0]]
@@ -77,9 +76,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-    def log_message(self, *args) -> None:  # keep the test output quiet
-        pass
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from scripts.quality.local_site import serve_handler
+from scripts.quality.local_site import SilentRequestHandler, serve_handler
 from snippets.llm.local_server import Fault, serve
 from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
 
@@ -64,7 +63,7 @@ def text_chunk(text: str) -> bytes:
     return sse({"model": "m", "choices": [{"index": 0, "delta": {"content": text}}]})
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SilentRequestHandler):
     seen: Counter = Counter()  # requests per first path segment
     lock = threading.Lock()
 
@@ -122,9 +121,6 @@ class Handler(BaseHTTPRequestHandler):
         """One chunk of text, then the connection drops without [DONE]."""
         self.start_stream()
         self.wfile.write(text_chunk("It was"))
-
-    def log_message(self, *args) -> None:  # keep the test output quiet
-        pass
 
 
 @pytest.fixture(scope="module")
