@@ -43,6 +43,11 @@ PUBLISH_DIR = ROOT / "build" / "notebooks"  # mirrors the site: projects/<name>.
 SITE_FOLDER = "projects"
 NOTEBOOK_TIMEOUT = 300  # seconds for a whole notebook
 CELL_TIMEOUT = 120  # seconds for one cell
+# Seconds to wait, once a cell has finished, for the rest of its output to arrive. nbclient
+# 0.11 waits 4 s and then only logs a warning and goes on without it, so a loaded machine
+# could publish a cell without its output; here a late output is waited for, and one that
+# never comes fails the notebook naming the cell.
+IOPUB_TIMEOUT = 60
 CELL_MARKER = re.compile(r"^# %%")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes in IPython tracebacks
@@ -185,6 +190,8 @@ def _execute_in_child(source: Path, out: Path) -> int:
         client = NotebookClient(
             notebook,
             timeout=CELL_TIMEOUT,
+            iopub_timeout=IOPUB_TIMEOUT,
+            raise_on_iopub_timeout=True,
             kernel_name="python3",
             allow_errors=False,
             resources={"metadata": {"path": workdir}},

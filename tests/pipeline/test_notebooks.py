@@ -88,6 +88,26 @@ def test_a_plot_without_alt_text_fails_naming_the_cell():
     assert f"{rel}: cell 2, line 12 of {rel} draws a plot but has no alt text" in message
 
 
+def test_output_that_arrives_too_late_fails_naming_the_cell(monkeypatch, tmp_path, capsys):
+    # nbclient's default waits 4 s for a finished cell's output, then goes on without it:
+    # on a loaded machine a page could lose a cell's output with only a log line. No wait
+    # at all (0 s) makes a cell that prints a lot late on every run.
+    monkeypatch.setattr(notebooks, "IOPUB_TIMEOUT", 0)
+    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    source = folder / "late.py"
+    source.write_text(HEADER + "# %%\nx = 1\n\n# %%\nfor i in range(20_000):\n    print(i)\n", encoding="utf-8")
+    try:
+        assert notebooks._execute_in_child(source, tmp_path / "late.ipynb") == 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    message = capsys.readouterr().err
+    rel = source.relative_to(ROOT).as_posix()
+    assert f"NOTEBOOK FAILED: {rel}: cell 2, line 12 of {rel} failed" in message
+    assert "Timeout waiting for IOPub output" in message
+    assert not (tmp_path / "late.ipynb").exists()
+
+
 def test_two_executions_of_a_notebook_write_identical_files():
     # Cell ids were random per execution, so every cold build changed the published .ipynb
     # and the notebook pages (nbconvert writes id="cell-id=..."); two processes show it.
