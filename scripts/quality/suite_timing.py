@@ -40,6 +40,8 @@ from scripts import ROOT
 TARGET_BASELINE = "475b9569d"
 TARGETS = {"cold": (180.0, 256.0), "warm": (60.0, 123.0)}
 HERE = "this checkout"  # how the runs of the code being measured are named
+# Where the whole output of a failed timed run is kept (build/ is git-ignored).
+FAILURES = ROOT / "build" / "benchmark-failures"
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,11 @@ def summarise(stdout: str, stderr: str, returncode: int) -> str:
     return "\n".join([closing, *failed])
 
 
-def timed_make_test(env: dict[str, str], cwd: Path = ROOT) -> Run:
+def timed_make_test(env: dict[str, str], cwd: Path = ROOT, failures: Path = FAILURES) -> Run:
     """Wall time of `make test` (what CI runs) in ``cwd``, the CPU seconds the machine was busy
-    meanwhile, and pytest's closing line."""
+    meanwhile, and pytest's closing line. A failed run's whole output goes to a file in
+    ``failures``, named in the summary: a test that fails once in an hour of timings is
+    found only from its traceback."""
     env = {k: v for k, v in env.items() if k != "GUIDE_SITE_DIR"}  # the real build is part of it
     before = busy_cpu()
     started = time.perf_counter()
@@ -88,8 +92,16 @@ def timed_make_test(env: dict[str, str], cwd: Path = ROOT) -> Run:
         ["make", "--no-print-directory", "test"], cwd=cwd, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
+    cpu_seconds = busy_cpu() - before
     summary = summarise(proc.stdout, proc.stderr, proc.returncode)
-    return Run(seconds, summary, proc.returncode, cpu_seconds=busy_cpu() - before)
+    run = Run(seconds, summary, proc.returncode, cpu_seconds=cpu_seconds)
+    if not run.passed:
+        failures.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        log = failures / f"{stamp}-{cwd.resolve().name}-{os.getpid()}.log"
+        log.write_text(f"$ make test  (in {cwd})\n{proc.stdout}\n--- stderr ---\n{proc.stderr}", encoding="utf-8")
+        run = Run(seconds, f"{summary}\nwhole output: {log}", proc.returncode, cpu_seconds=cpu_seconds)
+    return run
 
 
 def busy_cpu() -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,24 @@ def test_a_run_counts_the_cpu_of_what_make_test_started(tmp_path):
     run = suite_timing.timed_make_test(dict(os.environ), tmp_path)
     assert run.passed, run.summary
     assert run.cpu_seconds >= 0.3, run
+
+
+def test_a_failed_run_keeps_its_whole_output_and_names_the_file(tmp_path):
+    # The summary keeps only FAILED lines; the traceback is what tells a flaky test's cause.
+    (tmp_path / "Makefile").write_text(
+        "test:\n\t@echo 'Traceback: the cause'; echo '== 1 failed in 0.1s =='; exit 1\n", encoding="utf-8"
+    )
+    run = suite_timing.timed_make_test(dict(os.environ), tmp_path, failures=tmp_path / "failures")
+    assert not run.passed
+    closing, named = run.summary.splitlines()
+    assert closing == "1 failed in 0.1s"
+    log = Path(named.removeprefix("whole output: "))
+    assert log.parent == tmp_path / "failures"
+    assert "Traceback: the cause" in log.read_text(encoding="utf-8")
+    # A run that passed leaves no file.
+    (tmp_path / "Makefile").write_text("test:\n\t@echo '== 1 passed in 0.1s =='\n", encoding="utf-8")
+    assert suite_timing.timed_make_test(dict(os.environ), tmp_path, failures=tmp_path / "failures").passed
+    assert list((tmp_path / "failures").iterdir()) == [log]
 
 
 def test_the_summary_is_pytests_closing_line_and_what_failed():
