@@ -88,22 +88,43 @@ def test_a_plot_without_alt_text_fails_naming_the_cell():
     assert f"{rel}: cell 2, line 12 of {rel} draws a plot but has no alt text" in message
 
 
+# A cell that holds back the kernel's closing "idle" message: the last thing nbclient waits
+# for after a cell, as on a machine too loaded to deliver it in time.
+LATE_IDLE_CELL = """# %%
+import time
+
+kernel = get_ipython().kernel
+publish = kernel._publish_status  # ipykernel's sender of busy / idle
+
+
+def late_idle(status, *args, **kwargs):
+    if status == "idle":
+        time.sleep(2)
+    publish(status, *args, **kwargs)
+
+
+kernel._publish_status = late_idle
+print("the output")
+"""
+
+
+@pytest.mark.waits  # 2 s of the kernel sleeping
 def test_output_that_arrives_too_late_fails_naming_the_cell(monkeypatch, tmp_path, capsys):
-    # nbclient's default waits 4 s for a finished cell's output, then goes on without it:
-    # on a loaded machine a page could lose a cell's output with only a log line. No wait
-    # at all (0 s) makes a cell that prints a lot late on every run.
-    monkeypatch.setattr(notebooks, "IOPUB_TIMEOUT", 0)
+    # nbclient 0.11 waits 4 s for a finished cell's last messages, then goes on without
+    # them with only a log line: a loaded machine could publish a cell without its output.
+    # Here the wait is 1 s and the kernel's "idle" comes 2 s late.
+    monkeypatch.setattr(notebooks, "IOPUB_TIMEOUT", 1)
     folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     source = folder / "late.py"
-    source.write_text(HEADER + "# %%\nx = 1\n\n# %%\nfor i in range(20_000):\n    print(i)\n", encoding="utf-8")
+    source.write_text(HEADER + LATE_IDLE_CELL, encoding="utf-8")
     try:
         assert notebooks._execute_in_child(source, tmp_path / "late.ipynb") == 1
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     message = capsys.readouterr().err
     rel = source.relative_to(ROOT).as_posix()
-    assert f"NOTEBOOK FAILED: {rel}: cell 2, line 12 of {rel} failed" in message
+    assert f"NOTEBOOK FAILED: {rel}: cell 1, line 9 of {rel} failed" in message
     assert "Timeout waiting for IOPub output" in message
     assert not (tmp_path / "late.ipynb").exists()
 
