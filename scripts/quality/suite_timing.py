@@ -99,7 +99,9 @@ def timed_make_test(env: dict[str, str], cwd: Path = ROOT, failures: Path = FAIL
         failures.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         log = failures / f"{stamp}-{cwd.resolve().name}-{os.getpid()}.log"
-        log.write_text(f"$ make test  (in {cwd})\n{proc.stdout}\n--- stderr ---\n{proc.stderr}", encoding="utf-8")
+        log.write_text(
+            f"$ make test  (in {cwd})\n{proc.stdout}\n--- stderr ---\n{proc.stderr}", encoding="utf-8"
+        )
         run = Run(seconds, f"{summary}\nwhole output: {log}", proc.returncode, cpu_seconds=cpu_seconds)
     return run
 
