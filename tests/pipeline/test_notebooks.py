@@ -94,7 +94,7 @@ LATE_IDLE_CELL = """# %%
 import time
 
 kernel = get_ipython().kernel
-publish = kernel._publish_status  # ipykernel's sender of busy / idle
+publish = kernel._publish_status  # ipykernel 7.4: sends "busy" and "idle"
 
 
 def late_idle(status, *args, **kwargs):
