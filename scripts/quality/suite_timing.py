@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scipy import stats
@@ -92,9 +92,8 @@ def timed_make_test(env: dict[str, str], cwd: Path = ROOT, failures: Path = FAIL
         ["make", "--no-print-directory", "test"], cwd=cwd, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
-    cpu_seconds = busy_cpu() - before
     summary = summarise(proc.stdout, proc.stderr, proc.returncode)
-    run = Run(seconds, summary, proc.returncode, cpu_seconds=cpu_seconds)
+    run = Run(seconds, summary, proc.returncode, cpu_seconds=busy_cpu() - before)
     if not run.passed:
         failures.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
@@ -102,7 +101,7 @@ def timed_make_test(env: dict[str, str], cwd: Path = ROOT, failures: Path = FAIL
         log.write_text(
             f"$ make test  (in {cwd})\n{proc.stdout}\n--- stderr ---\n{proc.stderr}", encoding="utf-8"
         )
-        run = Run(seconds, f"{summary}\nwhole output: {log}", proc.returncode, cpu_seconds=cpu_seconds)
+        run = replace(run, summary=f"{summary}\nwhole output: {log}")
     return run
 
 

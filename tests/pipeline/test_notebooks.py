@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import ROOT
 from scripts.pipeline import notebooks
-from tests.pipeline.scratch_notebooks import HEADER, failure_of
+from tests.pipeline.scratch_notebooks import HEADER, failure_of, scratch_folder
 
 SOURCES = notebooks.sources()
 
@@ -114,14 +113,10 @@ def test_output_that_arrives_too_late_fails_naming_the_cell(monkeypatch, tmp_pat
     # them with only a log line: a loaded machine could publish a cell without its output.
     # Here the wait is 1 s and the kernel's "idle" comes 2 s late.
     monkeypatch.setattr(notebooks, "IOPUB_TIMEOUT", 1)
-    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    source = folder / "late.py"
-    source.write_text(HEADER + LATE_IDLE_CELL, encoding="utf-8")
-    try:
+    with scratch_folder() as folder:
+        source = folder / "late.py"
+        source.write_text(HEADER + LATE_IDLE_CELL, encoding="utf-8")
         assert notebooks._execute_in_child(source, tmp_path / "late.ipynb") == 1
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     message = capsys.readouterr().err
     rel = source.relative_to(ROOT).as_posix()
     assert f"NOTEBOOK FAILED: {rel}: cell 1, line 9 of {rel} failed" in message
@@ -132,23 +127,21 @@ def test_output_that_arrives_too_late_fails_naming_the_cell(monkeypatch, tmp_pat
 def test_two_executions_of_a_notebook_write_identical_files():
     # Cell ids were random per execution, so every cold build changed the published .ipynb
     # and the notebook pages (nbconvert writes id="cell-id=..."); two processes show it.
-    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    source = folder / "tiny.py"
-    source.write_text(
-        HEADER + "# %% [markdown]\n# A title\n\n# %%\nprint(sum(range(10)))\n", encoding="utf-8"
-    )
     runs = []
-    try:
-        # Both at once: each run spends most of its time waiting for its kernel to start.
-        with ThreadPoolExecutor(2) as pool:
-            futures = [pool.submit(notebooks.execute, source, timeout=120) for _ in range(2)]
-        runs = [future.result()[0] for future in futures if future.exception() is None]
-        first, second = (future.result()[0].read_bytes() for future in futures)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        for run in runs:
-            shutil.rmtree(run.parent, ignore_errors=True)
+    with scratch_folder() as folder:
+        source = folder / "tiny.py"
+        source.write_text(
+            HEADER + "# %% [markdown]\n# A title\n\n# %%\nprint(sum(range(10)))\n", encoding="utf-8"
+        )
+        try:
+            # Both at once: each run spends most of its time waiting for its kernel to start.
+            with ThreadPoolExecutor(2) as pool:
+                futures = [pool.submit(notebooks.execute, source, timeout=120) for _ in range(2)]
+            runs = [future.result()[0] for future in futures if future.exception() is None]
+            first, second = (future.result()[0].read_bytes() for future in futures)
+        finally:
+            for run in runs:
+                shutil.rmtree(run.parent, ignore_errors=True)
     assert [cell["id"] for cell in json.loads(first)["cells"]] == ["cell-1", "cell-2"]
     assert first == second
 
@@ -176,9 +169,7 @@ def test_a_notebook_declares_its_timing_lines_in_its_header(tmp_path):
 
 
 def test_a_notebook_runs_again_when_a_file_it_declares_it_reads_changes():
-    folder = ROOT / "build" / "test-notebooks" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    try:
+    with scratch_folder() as folder:
         data = folder / "pages" / "a.md"
         data.parent.mkdir()
         data.write_text("first\n", encoding="utf-8")
@@ -195,5 +186,3 @@ def test_a_notebook_runs_again_when_a_file_it_declares_it_reads_changes():
         source.write_text(header.replace("/pages/*.md", "/nothing/*.md") + "# %%\n", encoding="utf-8")
         with pytest.raises(notebooks.NotebookError, match=r"reader.py: depends pattern .* matches no file"):
             notebooks.cache_key(source)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
