@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
-import os
 import runpy
+import secrets
 import sys
 import threading
 import time
@@ -92,6 +92,7 @@ def probe_until(serve, registry: Registry, done, seconds: float = 5.0):
             setattr(state, key, value)
 
 
+@pytest.mark.waits  # its server fixture runs the page's demos, mostly waiting on the server
 def test_a_load_that_always_fails_turns_liveness_to_503(serve):
     live, ready = probe_until(serve, Registry(None), lambda live, ready: live.status_code != 200)
     assert live.status_code == 503, "a pod whose model can never load must fail liveness"
@@ -112,14 +113,13 @@ def test_a_transient_fetch_failure_is_retried(serve):
 
 @pytest.fixture(scope="module")
 def batch():
-    saved = os.environ.get("MODEL_SIGNING_KEY")
-    namespace = runpy.run_path(str(BATCH), run_name="batch_scoring")
-    # Functions see the module's real globals (run_path returns a copy).
-    yield namespace["run_batch"].__globals__
-    if saved is None:
-        os.environ.pop("MODEL_SIGNING_KEY", None)
-    else:
-        os.environ["MODEL_SIGNING_KEY"] = saved
+    with pytest.MonkeyPatch.context() as env:
+        # The page's loader module sets a demo key on its first import only, and a worker that
+        # leaves this file and comes back sets this fixture up again: set the key every time.
+        env.setenv("MODEL_SIGNING_KEY", secrets.token_hex(32))
+        namespace = runpy.run_path(str(BATCH), run_name="batch_scoring")
+        # Functions see the module's real globals (run_path returns a copy).
+        yield namespace["run_batch"].__globals__
 
 
 @pytest.fixture
@@ -212,6 +212,7 @@ def test_a_rerun_that_crashes_leaves_the_previous_output_whole(batch, job, monke
     assert beside(again) == [again.name]
 
 
+@pytest.mark.waits  # a 1 s wait for the other run, which times out once
 def test_two_runs_of_one_output_at_once_take_turns(batch, job, monkeypatch):
     # A scheduler's retry while the first run still writes, or an overlapping backfill.
     alone = rows(score(batch, job, 1_000))

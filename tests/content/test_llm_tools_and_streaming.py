@@ -182,6 +182,7 @@ def test_a_stream_that_breaks_after_text_is_not_retried(base):
     assert chunks == ["It was"] and [a.outcome for a in llm.attempts] == ["error"]
 
 
+@pytest.mark.waits  # the injected fault's delay and the retry's back-off
 def test_time_to_first_chunk_counts_the_failed_attempts_and_the_wait():
     with serve() as (base_url, server):
         server.inject(Fault(status=500, delay_s=0.3))  # fails after 0.3 s, then recovers

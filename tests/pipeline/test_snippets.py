@@ -23,6 +23,11 @@ from scripts.pipeline.cache import imported_snippet_files
 
 SNIPPETS = snippet_exec.discover()
 USAGES = directives.snippet_usages(ROOT / "docs")
+# Snippets that spend most of a run on timers (retry back-off, deadlines), not the CPU: on a
+# cold cache their verification runs first, beside the real site's build (tests/conftest.py).
+# Run side by side later, the two left both cores idle for about 7 s of a cold run
+# (2026-12-05). Scheduling only: a wrong entry costs speed, never a check.
+WAITING = frozenset({"snippets/llm/client_resilience.py", "snippets/llm/latency_budget.py"})
 
 
 def included_by(path: str) -> str:
@@ -30,12 +35,18 @@ def included_by(path: str) -> str:
     return "included by " + ", ".join(pages) if pages else "included by no page"
 
 
-@pytest.mark.parametrize("path", SNIPPETS)
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, marks=pytest.mark.waits) if p in WAITING else p for p in SNIPPETS]
+)
 def test_snippet_runs_and_matches_what_the_page_shows(path):
     # Against the cached output the pages show; on a cold cache, against a second fresh run.
     failure = snippet_exec.verify(path)
     if failure:
         pytest.fail(f"{failure}\n({included_by(path)})", pytrace=False)
+
+
+def test_every_snippet_scheduled_as_waiting_exists():
+    assert WAITING <= set(SNIPPETS), f"no such snippet: {sorted(WAITING - set(SNIPPETS))}"
 
 
 @pytest.mark.parametrize("path", SNIPPETS)
