@@ -14,6 +14,7 @@ import mimetypes
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -173,12 +174,29 @@ def host_like_handler(site_dir: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class LocalServer(ThreadingHTTPServer):
+    """A thread per request; a client that hangs up mid-answer is not reported.
+
+    A browser that leaves a page while it is still downloading (the crawl of every page moves
+    on as soon as one has loaded) closes the connection, and the next write fails with
+    BrokenPipeError or ConnectionResetError. That is the reader's choice, not a fault of the
+    site, yet socketserver printed a traceback for each into the test output. Any other
+    error in a handler still prints its traceback.
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_handler(handler) -> Iterator[str]:
     """Serve ``handler`` on 127.0.0.1 at a free port and yield http://127.0.0.1:<port>;
     the server is stopped on the way out, whatever happened inside."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = LocalServer(("127.0.0.1", 0), handler)
     # Polled every 0.05 s, not 0.5 s: shutdown() waits for the next poll, at each test run's end.
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="local-site", daemon=True)
     thread.start()

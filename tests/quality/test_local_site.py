@@ -1,0 +1,79 @@
+"""The local server of the browser tests and reports (scripts/quality/local_site.py).
+
+A client that hangs up mid-answer prints nothing; any other error in a handler still prints
+its traceback. Each request is followed to its end (``shutdown_request`` runs after
+``handle_error``) before stderr is read, so nothing here depends on timing.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from scripts.quality.local_site import LocalServer, SilentRequestHandler
+
+BIG = b"x" * (8 << 20)  # far more than the socket buffers hold: the answer is mid-write
+
+
+class Handler(SilentRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/broken":
+            raise ValueError("a fault of the handler itself")
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(BIG)))
+        self.end_headers()
+        self.wfile.write(BIG)
+
+
+class Server(LocalServer):
+    """LocalServer that says when each request is over, error reporting included."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.finished = threading.Semaphore(0)
+
+    def shutdown_request(self, request) -> None:
+        super().shutdown_request(request)
+        self.finished.release()
+
+
+@pytest.fixture
+def server():
+    server = Server()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def wait_for_the_request(server: Server) -> None:
+    assert server.finished.acquire(timeout=30), "the server never finished the request"
+
+
+def test_a_client_that_hangs_up_mid_answer_prints_nothing(server, capfd):
+    with socket.create_connection(server.server_address) as client:
+        client.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert client.recv(1024).startswith(b"HTTP/1.0 200")
+        # Close with a reset, as a browser leaving the page may: the server's next write fails.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    wait_for_the_request(server)
+    assert capfd.readouterr().err == ""
+    # And it still serves the next request in full.
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/big", timeout=30) as answer:
+        assert answer.read() == BIG
+    wait_for_the_request(server)
+
+
+def test_any_other_error_in_a_handler_still_prints_its_traceback(server, capfd):
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/broken", timeout=30)
+    wait_for_the_request(server)
+    err = capfd.readouterr().err
+    assert "ValueError: a fault of the handler itself" in err, err
