@@ -113,8 +113,11 @@ def test_a_pair_with_a_failed_run_is_left_out_and_named_and_the_pairs_go_on():
         summary = "1 failed, 9 passed in 1.0s" if (name, pair) in broken else "10 passed in 1.0s"
         return Run(seconds[name], summary, 1 if (name, pair) in broken else 0, cpu_seconds=2 * seconds[name])
 
-    ratios, cpu_ratios, failed = suite_timing.run_pairs(["cold", "warm", "warm"], ["here", "there"], timed)
+    ratios, cpu_ratios, here, failed = suite_timing.run_pairs(
+        ["cold", "warm", "warm"], ["here", "there"], timed
+    )
     assert ratios == cpu_ratios == {"cold": [0.4], "warm": [0.4]}
+    assert here == {"cold": [60.0], "warm": [60.0]}  # this checkout's seconds, complete pairs only
     assert failed == ["there, warm pair 2"]
     # Each pair alternates which commit runs first.
     assert [name for _, name in calls] == ["here", "there", "there", "here", "here", "there"]
@@ -128,9 +131,18 @@ def test_warm_pairs_without_a_cold_pair_first_fill_the_caches_untimed():
         seconds = 100.0 if len(calls) <= 2 else {"here": 60.0, "there": 120.0}[name]  # cold, then warm
         return Run(seconds, "10 passed in 1.0s", cpu_seconds=seconds)
 
-    ratios, _, failed = suite_timing.run_pairs(["warm", "warm"], ["here", "there"], timed)
+    ratios, _, _, failed = suite_timing.run_pairs(["warm", "warm"], ["here", "there"], timed)
     assert calls[:2] == [("warm", "here"), ("warm", "there")]  # the filling runs
     assert len(calls) == 6 and ratios == {"cold": [], "warm": [0.5, 0.5]} and failed == []
+
+
+def test_this_checkouts_seconds_are_counted_against_the_issues_seconds():
+    # The reading the ratio hides: every run over 60 s, whatever the earlier commit did.
+    said = suite_timing.seconds_against_target("warm", [60.2, 65.04, 71.96])
+    assert "60.2-72.0 s in 3 run(s), 0 at or under the issue's 60 s" in said
+    said = suite_timing.seconds_against_target("cold", [180.0, 147.0, 181.0])
+    assert "147.0-181.0 s in 3 run(s), 2 at or under the issue's 180 s" in said
+    assert "not a verdict" in said
 
 
 def test_an_unknown_commit_fails_naming_it():
