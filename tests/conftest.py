@@ -22,7 +22,8 @@ SITE_FIXTURES = frozenset({"built_site", "site_dir", "site_url"})
 # The longest single tests: fresh executions of every snippet and notebook, and `mkdocs
 # serve` rebuilding after edits, whose worker mostly waits for the rebuilds (scheduled later,
 # it left a core idle for 2-4 s of a warm run). Scheduled first so the run does not end on
-# one of them (a rename here only costs speed, never a check).
+# one of them (a rename here only costs speed, never a check; tests/test_run_order.py fails
+# on a name no test has).
 SLOW_TESTS = frozenset(
     {
         "test_snippet_runs_and_matches_what_the_page_shows",

@@ -180,8 +180,9 @@ class LocalServer(ThreadingHTTPServer):
     A browser that leaves a page while it is still downloading (the crawl of every page moves
     on as soon as one has loaded) closes the connection, and the next write fails with
     BrokenPipeError or ConnectionResetError. That is the reader's choice, not a fault of the
-    site, yet socketserver printed a traceback for each into the test output. Any other
-    error in a handler still prints its traceback.
+    site, yet socketserver's default ``handle_error`` (Python 3.11: a traceback on stderr,
+    called for any ``Exception`` a handler raises) printed one for each into the test output.
+    Any other error in a handler still prints its traceback.
     """
 
     daemon_threads = True
@@ -193,19 +194,26 @@ class LocalServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_handler(handler) -> Iterator[str]:
-    """Serve ``handler`` on 127.0.0.1 at a free port and yield http://127.0.0.1:<port>;
-    the server is stopped on the way out, whatever happened inside."""
-    server = LocalServer(("127.0.0.1", 0), handler)
+def running(server: LocalServer) -> Iterator[LocalServer]:
+    """Serve requests with ``server`` in a thread; it is stopped and closed on the way out,
+    whatever happened inside."""
     # Polled every 0.05 s, not 0.5 s: shutdown() waits for the next poll, at each test run's end.
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="local-site", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_handler(handler) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 at a free port and yield http://127.0.0.1:<port>;
+    the server is stopped on the way out, whatever happened inside."""
+    with running(LocalServer(("127.0.0.1", 0), handler)) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @contextmanager

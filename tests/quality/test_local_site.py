@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from scripts.quality.local_site import LocalServer, SilentRequestHandler
+from scripts.quality.local_site import LocalServer, SilentRequestHandler, running
 
 CHUNK = b"x" * (1 << 20)
 CHUNKS = 64  # far more than the socket buffers of both ends hold: the answer is mid-write
@@ -53,13 +53,8 @@ class Server(LocalServer):
 
 @pytest.fixture
 def server():
-    server = Server()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with running(Server()) as server:
+        yield server
 
 
 def wait_for_the_request(server: Server) -> None:
