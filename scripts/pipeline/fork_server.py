@@ -43,6 +43,7 @@ import json
 import os
 import runpy
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -139,6 +140,9 @@ def serve(socket_path: str, preload: list[str]) -> None:
         for key, _ in selector.select(timeout=1.0):
             if key.fileobj == sys.stdin.fileno():
                 if not os.read(sys.stdin.fileno(), 4096):  # the parent closed it, or died
+                    # The socket's folder is this server's (ForkServer made it): removed here,
+                    # so a parent killed before its atexit handlers ran leaves nothing in /tmp.
+                    shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)
                     # Nothing here needs an orderly shutdown (children run on their own), and
                     # unloading all PRELOAD imported made every test worker's exit wait.
                     os._exit(0)
@@ -342,9 +346,7 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
-        for path in self.folder.iterdir():
-            path.unlink()
-        self.folder.rmdir()
+        shutil.rmtree(self.folder, ignore_errors=True)  # the server removes it as it exits
 
 
 def _read_line(stream, timeout: float) -> bytes:

@@ -89,10 +89,22 @@ def _cell_lines(source: Path) -> list[int]:
 
 
 def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, float]:
-    """Execute a notebook in a child process into a temporary .ipynb; return its path."""
-    rel = source.relative_to(ROOT).as_posix()
+    """Execute a notebook in a child process into a temporary .ipynb; return its path.
+
+    The caller removes the returned file's folder; a failed run removes it here.
+    """
     out = Path(tempfile.mkdtemp(prefix="nb-")) / f"{source.stem}.ipynb"
     started = time.perf_counter()
+    try:
+        _execute_into(source, out, timeout)
+    except BaseException:
+        shutil.rmtree(out.parent, ignore_errors=True)
+        raise
+    return out, time.perf_counter() - started
+
+
+def _execute_into(source: Path, out: Path, timeout: float) -> None:
+    rel = source.relative_to(ROOT).as_posix()
     with tempfile.TemporaryDirectory(prefix="nb-network-") as tmp:
         network_log = Path(tmp) / "network.log"
         # The inline backend, so figures become cell outputs (never Agg, which shows nothing).
@@ -119,7 +131,6 @@ def execute(source: Path, *, timeout: float = NOTEBOOK_TIMEOUT) -> tuple[Path, f
         if marker in stderr:
             raise NotebookError(stderr[stderr.index(marker) + len(marker) :].strip())
         raise NotebookError(f"{rel}: the notebook process failed (exit {proc.returncode}):\n{stderr[-2000:]}")
-    return out, time.perf_counter() - started
 
 
 def read(source: Path):

@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -142,14 +143,15 @@ def test_the_server_exits_when_the_process_that_started_it_dies():
         "import os, signal\n"
         "from scripts.pipeline import fork_server\n"
         "server = fork_server.ForkServer(dict(os.environ), preload=())\n"
-        "print(server.process.pid, flush=True)\n"
+        "print(server.process.pid, server.folder, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     parent = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
-    server = int(parent.stdout.split()[0])
-    assert gone_within(server, 10), f"fork server {server} outlived its parent"
+    pid, folder = parent.stdout.split()
+    assert gone_within(int(pid), 10), f"fork server {pid} outlived its parent"
+    assert not Path(folder).exists(), f"the server left its socket folder {folder} behind"
 
 
 def test_requests_share_a_server_only_when_imports_and_import_time_settings_match():
