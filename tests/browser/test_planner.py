@@ -506,19 +506,15 @@ def test_no_request_leaves_the_site(page, site_url, skills, tmp_path):
     assert "/guide/downloads/skills.json" in data
 
 
-def test_the_planner_starts_when_its_logic_arrives_after_it(instant_page, site_url):
+def test_the_planner_starts_when_its_logic_arrives_after_it(instant_page, site_url, hold_until_ran):
     # Instant navigation inserts a page's scripts at once, so planner.js can run before
-    # planner-logic.js; hold the logic back to make that order certain.
+    # planner-logic.js; hold the logic back until planner.js has run to make that order certain.
     page = instant_page
     page.goto(site_url + "roadmap/", wait_until="networkidle")
-
-    def late_logic(route) -> None:
-        page.wait_for_timeout(500)
-        route.continue_()
-
-    page.route("**/planner-logic.js", late_logic)
+    held = hold_until_ran("**/planner-logic.js", "planner.js")
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='planner/']").first.click()
     page.wait_for_url("**/roadmap/planner/")
     page.wait_for_selector("#skill-planner[data-ready='true']")
+    assert held == [True], f"planner-logic.js was not held until planner.js had run: {held}"
     assert page.evaluate("window.sameDocument === true"), "that was a full page load, not instant"

@@ -255,20 +255,17 @@ def test_no_request_leaves_the_site(page, site_url):
     assert hosts <= {"127.0.0.1"}, f"requests left 127.0.0.1: {hosts}"
 
 
-def test_the_filter_starts_when_its_logic_arrives_after_it(instant_page, site_url, questions):
+def test_the_filter_starts_when_its_logic_arrives_after_it(instant_page, site_url, questions, hold_until_ran):
     # Instant navigation inserts a page's scripts at once, so question-bank.js can run before
-    # question-bank-logic.js; hold the logic back to make that order certain.
+    # question-bank-logic.js; hold the logic back until question-bank.js has run to make that
+    # order certain.
     page = instant_page
     page.goto(site_url + "interviews/", wait_until="networkidle")
-
-    def late_logic(route) -> None:
-        page.wait_for_timeout(500)
-        route.continue_()
-
-    page.route("**/question-bank-logic.js", late_logic)
+    held = hold_until_ran("**/question-bank-logic.js", "question-bank.js")
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='question-bank/']").first.click()
     page.wait_for_url("**/" + PAGE)
     page.wait_for_selector("#question-bank-filter[data-ready='true']")
+    assert held == [True], f"question-bank-logic.js was not held until question-bank.js had run: {held}"
     assert page.evaluate("window.sameDocument === true"), "that was a full page load, not instant"
     expect(status(page)).to_contain_text(f"Showing {len(questions)} of {len(questions)} questions")
