@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from browser.fixtures import SITEMAP_ON_THIS_HOST
+from browser.fixtures import MARK_SITEMAP_PARSED, SITEMAP_ON_THIS_HOST
 
 
 @pytest.fixture
@@ -24,10 +24,11 @@ def instant_page(page):
     current protocol and host name but not the port: the sitemap's https://<site_url>/... entries
     never match http://127.0.0.1:<port>/... links, so every click would be a full page load.
     This page's requests ask the test server for a sitemap of its own URLs instead
-    (``SITEMAP_ON_THIS_HOST``). Instant navigation starts once Material has fetched the
-    sitemap: load pages with ``wait_until="networkidle"``.
+    (``SITEMAP_ON_THIS_HOST``). Instant navigation starts once Material has fetched and
+    parsed the sitemap: load pages with ``goto_armed`` (tests/browser/fixtures.py).
     """
     page.set_extra_http_headers(SITEMAP_ON_THIS_HOST)
+    page.add_init_script(MARK_SITEMAP_PARSED)
     return page
 
 

@@ -56,6 +56,27 @@ def chromium_path() -> str:
 WITHOUT_SEARCH_DOCUMENTS = {"X-Test-Search-Index": "without-documents"}
 # Sent by ``instant_page`` (tests/browser/conftest.py): sitemap.xml listing this server's URLs.
 SITEMAP_ON_THIS_HOST = {"X-Test-Sitemap": "this-host"}
+# Run by ``instant_page`` before any script of each page: marks the window when a sitemap has
+# been parsed. Material (9.8) reads sitemap.xml with DOMParser and builds the URL set its
+# instant navigation checks every click against in the same synchronous step, so from the
+# next task on (any Playwright call) clicks on the site's links are intercepted.
+MARK_SITEMAP_PARSED = """(() => {
+  const parse = DOMParser.prototype.parseFromString;
+  DOMParser.prototype.parseFromString = function (...args) {
+    const parsed = parse.apply(this, args);
+    if (parsed.documentElement?.localName === "urlset") window.__guideSitemapParsed = true;
+    return parsed;
+  };
+})();"""
+
+
+def goto_armed(page, url: str) -> None:
+    """Load ``url`` in an ``instant_page`` and wait until Material's instant navigation
+    intercepts clicks: it does once it has fetched and parsed the sitemap, and a click before
+    that is a full page load. (Waiting for the network to go quiet instead cost at least
+    0.5 s a page and proved nothing.)"""
+    page.goto(url)
+    page.wait_for_function("window.__guideSitemapParsed === true")
 
 
 def site_handler(site_dir: Path) -> type[local_site.QuietHandler]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from browser.fixtures import goto_armed
 from scripts.pipeline import knowledge_base
 from scripts.pipeline.knowledge_base.exports import START_DEPTH as PREMARK
 from scripts.pipeline.knowledge_base.schema import REQUIRED_NEED_ROLES as TARGET_ROLES
@@ -410,7 +411,7 @@ def test_only_the_planner_page_loads_its_assets_even_after_instant_navigations(
     page = instant_page
     requested: list[str] = []
     page.on("request", lambda request: requested.append(urlsplit(request.url).path))
-    page.goto(site_url + "roadmap/", wait_until="networkidle")
+    goto_armed(page, site_url + "roadmap/")
     planner_assets = ("/assets/javascripts/planner", "/assets/stylesheets/planner")
     assert not [p for p in requested if any(a in p for a in planner_assets)], (
         "another page loaded the planner"
@@ -457,7 +458,7 @@ def test_only_the_planner_page_loads_its_assets_even_after_instant_navigations(
 
 def test_a_full_load_of_the_planner_then_an_instant_return_shows_it_again(instant_page, site_url):
     page = instant_page
-    page.goto(site_url + "roadmap/planner/", wait_until="networkidle")
+    goto_armed(page, site_url + "roadmap/planner/")
     page.wait_for_selector("#skill-planner[data-ready='true']")
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='/guide/roadmap/']").first.click()
@@ -510,7 +511,7 @@ def test_the_planner_starts_when_its_logic_arrives_after_it(instant_page, site_u
     # Instant navigation inserts a page's scripts at once, so planner.js can run before
     # planner-logic.js; hold the logic back until planner.js has run to make that order certain.
     page = instant_page
-    page.goto(site_url + "roadmap/", wait_until="networkidle")
+    goto_armed(page, site_url + "roadmap/")
     held = hold_until_ran("**/planner-logic.js", "planner.js")
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='planner/']").first.click()

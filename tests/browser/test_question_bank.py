@@ -17,6 +17,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from browser.fixtures import goto_armed
 from scripts import ROOT
 
 pytestmark = pytest.mark.browser
@@ -228,7 +229,7 @@ def test_instant_navigation_back_to_the_bank_sets_up_one_filter(instant_page, si
     page = instant_page
     requested: list[str] = []
     page.on("request", lambda request: requested.append(urlsplit(request.url).path))
-    page.goto(site_url + "interviews/", wait_until="networkidle")
+    goto_armed(page, site_url + "interviews/")
     assert not [p for p in requested if "question-bank" in p and "/assets/" in p], "another page loaded it"
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='question-bank/']").first.click()
@@ -260,7 +261,7 @@ def test_the_filter_starts_when_its_logic_arrives_after_it(instant_page, site_ur
     # question-bank-logic.js; hold the logic back until question-bank.js has run to make that
     # order certain.
     page = instant_page
-    page.goto(site_url + "interviews/", wait_until="networkidle")
+    goto_armed(page, site_url + "interviews/")
     held = hold_until_ran("**/question-bank-logic.js", "question-bank.js")
     page.evaluate("window.sameDocument = true")
     page.locator("article a[href$='question-bank/']").first.click()

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browser.fixtures import WITHOUT_SEARCH_DOCUMENTS
+from browser.fixtures import WITHOUT_SEARCH_DOCUMENTS, goto_armed
 from scripts.quality.search_eval import PLACEHOLDER, RESULT_META, SEARCH_INPUT
 
 pytestmark = pytest.mark.browser
@@ -88,7 +88,7 @@ def scheme(page) -> str | None:
 
 def test_dark_mode_choice_persists_across_instant_navigation_and_reloads(instant_page, site_url):
     page = instant_page
-    page.goto(site_url, wait_until="networkidle")
+    goto_armed(page, site_url)
     assert scheme(page) == "default"  # the browser prefers light
     page.locator("label[title='Switch to dark mode']").click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
