@@ -40,6 +40,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from scripts import ROOT  # noqa: E402
 from scripts.pipeline import (  # noqa: E402
     abbreviations,
+    code_block_sizes,
     directives,
     notebook_assets,
     notebooks,
@@ -195,6 +196,7 @@ def on_page_content(html: str, page, config, files) -> str:
             f"{page.file.src_uri}: {exc}; re-run the notebook to regenerate its outputs"
         ) from None
     html = notebook_assets.exclude_copy_text_from_search(html)
+    html = code_block_sizes.mark_line_counts(html)
     return search_scope.exclude_code_blocks(html)
 
 

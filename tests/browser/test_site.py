@@ -199,6 +199,44 @@ def test_code_copy_button_puts_the_code_on_the_clipboard(page, site_url):
 # --- generated content --------------------------------------------------------------------
 
 
+# Each highlighted block's height and font size, and whether the build gave it a line count.
+CODE_BLOCKS = """() => [...document.querySelectorAll('.md-typeset div.highlight')].map((block) => [
+  block.getBoundingClientRect().height,
+  parseFloat(getComputedStyle(block).fontSize),
+  block.style.getPropertyValue('--code-lines') !== '',
+])"""
+
+
+def test_code_blocks_keep_their_height_when_they_come_into_view(page, site_url):
+    # Off-screen code blocks are not rendered (extra.css); their placeholder is sized from
+    # their line count (scripts/pipeline/code_block_sizes.py). A placeholder far from the real
+    # height made each block jump as it came into view, moving everything below it.
+    url = site_url + "skills/model-evaluation/"
+    page.goto(url)
+    page.add_style_tag(content=".md-typeset div.highlight { content-visibility: visible !important }")
+    real = page.evaluate(CODE_BLOCKS)
+    # A second page where no block is ever rendered: each height is its placeholder's.
+    skipped = page.context.new_page()
+    skipped.add_init_script(
+        """document.addEventListener('DOMContentLoaded', () => {
+             const style = document.createElement('style');
+             style.textContent = '.md-typeset div.highlight { content-visibility: hidden !important }';
+             document.head.append(style);
+           })"""
+    )
+    skipped.goto(url)
+    placeholders = skipped.evaluate(CODE_BLOCKS)
+    assert len(real) == len(placeholders) >= 20, f"{len(real)} and {len(placeholders)} code blocks"
+    assert all(marked for _, _, marked in real), "a code block without its line count"
+    jumps = [
+        round((height - placeholder) / font_size, 2)
+        for (height, font_size, _), (placeholder, _, _) in zip(real, placeholders, strict=True)
+    ]
+    # Within two lines of code (1.19 em each): the sizes are fitted to Material's code style,
+    # not exact (a wrapped title, for one, adds a line).
+    assert max(map(abs, jumps)) <= 2.4, f"real minus placeholder height, in em, per block: {jumps}"
+
+
 def test_generated_table_and_chart_render_on_the_salaries_page(page, site_url):
     page.goto(site_url + "salaries/")
     chart = page.locator("article figure svg[role='img']").first
