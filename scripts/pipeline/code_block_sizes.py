@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 
 # A highlighted block up to the end of its code: pymdownx.highlight's <div class="... highlight">,
-# an optional title, then <pre><code>; code blocks do not nest.
+# an optional title, then <pre><code>. The body holds no <div>, so a block of another shape
+# that never reaches </code></pre> cannot borrow the next block's lines.
 BLOCK = re.compile(
-    r'<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?"(?P<rest>[^>]*)>(?P<body>.*?</code></pre>)', re.S
+    r'<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?"(?P<rest>[^>]*)>(?P<body>(?:(?!<div\b).)*?</code></pre>)',
+    re.S,
 )
 LINE = re.compile(r'<span id="__span-')
 

@@ -28,3 +28,10 @@ def test_blocks_without_line_spans_and_other_divs_are_left_alone():
     assert mark_line_counts(plain) == plain
     assert mark_line_counts(other).startswith('<div class="highlighted-note">')
     assert mark_line_counts(other).count("--code-lines: 2") == 1
+
+
+def test_a_block_that_never_closes_its_code_does_not_take_the_next_blocks_lines():
+    odd = '<div class="highlight"><pre>no code element</pre></div>'
+    marked = mark_line_counts(odd + block("language-python highlight", 4))
+    assert marked.startswith(odd)
+    assert marked.count("--code-lines: 4") == 1
