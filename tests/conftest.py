@@ -162,8 +162,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     # Interpreter exit ends with garbage collections that walk every object still alive: in
     # a worker holding scikit-learn, pandas, MkDocs and Playwright, 0.4-0.8 s at the end of
     # every run, while the run waits for its workers to exit. The tests are over and their
-    # results sent, so nothing alive now needs collecting (and Python never promised to
-    # finalise it at exit); objects made after this point are still collected as usual.
+    # results sent, so nothing alive now needs collecting (Python's data model does not
+    # promise that __del__ runs for objects alive at exit); gc.freeze() (Python 3.7+) moves
+    # them out of every later collection, and objects made after it are collected as usual.
     gc.freeze()
 
 

@@ -73,10 +73,20 @@ MARK_SITEMAP_PARSED = """(() => {
 def goto_armed(page, url: str) -> None:
     """Load ``url`` in an ``instant_page`` and wait until Material's instant navigation
     intercepts clicks: it does once it has fetched and parsed the sitemap, and a click before
-    that is a full page load. (Waiting for the network to go quiet instead cost at least
-    0.5 s a page and proved nothing.)"""
+    that is a full page load. (Waiting for the network to go quiet instead, ``networkidle``,
+    cost at least 0.5 s a page and proved nothing; Playwright 1.65's own docs discourage it
+    for tests.)"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.goto(url)
-    page.wait_for_function("window.__guideSitemapParsed === true")
+    try:
+        page.wait_for_function("window.__guideSitemapParsed === true")
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            f"{url}: no sitemap.xml was parsed, so instant navigation never started. Is the page "
+            "an instant_page (tests/browser/conftest.py)? Does Material still read the sitemap "
+            "with DOMParser (MARK_SITEMAP_PARSED)?"
+        ) from None
 
 
 def site_handler(site_dir: Path) -> type[local_site.QuietHandler]:
