@@ -25,11 +25,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 # The signing and verifying loader shown on the same page. Importing it runs that example,
 # whose output belongs to its own section, not to this one.
 with contextlib.redirect_stdout(io.StringIO()):
-    from snippets.practices.persist_pipeline import (
-        load_artifact,
-        save_artifact,
-        signing_key,
-    )
+    from snippets.practices.persist_pipeline import load_artifact, save_artifact
+from snippets.practices.release_signing import verify_key
 
 # --8<-- [start:setup]
 # Setup: train a model, sign and store it as CI would (persist_pipeline.py), and write a
@@ -104,7 +101,7 @@ def file_sha256(path: Path) -> str:
 def run_batch(root: Path, name: str, version: str, input_file: str) -> Path:
     # Verify before unpickling, with the loader from the same page: a batch host runs a
     # tampered pickle's code just as a server would.
-    model, metadata = load_artifact(root / "registry", name, version, signing_key())
+    model, metadata = load_artifact(root / "registry", name, version, verify_key())
     source = root / input_file
     # The output location is a pure function of (model bytes, input snapshot): the
     # artefact's signed SHA-256, not a file name that could be reused for another build.

@@ -17,10 +17,7 @@ os.environ["DO_NOT_TRACK"] = "true"
 os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
 
 import atexit
-import hashlib
-import hmac
 import logging
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,6 +29,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 import skops.io as sio
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
@@ -44,6 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from snippets.practices.release_signing import sign, verify
 from snippets.skills.evaluation.model_comparison import (
     decide,
     paired_difference,
@@ -186,24 +185,26 @@ assert gap.idxmax() == 3 and gap[3] > 2 * gap[:3].max()  # it learnt the trainin
 
 # --8<-- [start:register]
 client = MlflowClient()
-KEY = secrets.token_bytes(32)  # in CI: from the secrets store, never logged
+# The training job's private key (in CI: from the secrets store, never logged) and the
+# app's public key, which verifies and cannot sign (release_signing.py).
+TRAINING_KEY = Ed25519PrivateKey.generate()
+SERVING_KEY = TRAINING_KEY.public_key()
+SIGNATURE_TAG = "ed25519_signature"
 
 
 def register(run_name: str, description: str) -> str:
-    """Register a logged model; the training job signs its file (HMAC in a tag)."""
+    """Register a logged model; the training job signs its file (signature in a tag)."""
     _, model_uri = logged[run_name]
     version = mlflow.register_model(model_uri, NAME, tags={"run_name": run_name})
     # Read back here for brevity; a real job signs the bytes it wrote, before upload.
     local = Path(
         mlflow.artifacts.download_artifacts(model_uri, dst_path=workdir / "ci")
     )
-    # Name and version are signed with the bytes: an older version's file and tag copied
-    # onto a newer version do not verify.
-    signed = (
-        f"{NAME}/{version.version}\n".encode() + (local / "model.skops").read_bytes()
-    )
-    tag = hmac.new(KEY, signed, hashlib.sha256).hexdigest()
-    client.set_model_version_tag(NAME, version.version, "hmac_sha256", tag)
+    # Name and version are signed with the bytes: an older version's file and signature
+    # copied onto a newer version do not verify.
+    blob = (local / "model.skops").read_bytes()
+    signature = sign(TRAINING_KEY, NAME, str(version.version), blob)
+    client.set_model_version_tag(NAME, version.version, SIGNATURE_TAG, signature)
     client.update_model_version(NAME, version.version, description=description)
     return str(version.version)
 
@@ -215,9 +216,8 @@ def load_verified(version: str):
         f"models:/{NAME}/{version}", dst_path=workdir / "serving" / f"v{version}"
     )
     blob = (Path(local) / "model.skops").read_bytes()
-    signed = f"{NAME}/{version}\n".encode() + blob
-    expected = hmac.new(KEY, signed, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, mv.tags.get("hmac_sha256", "")):
+    signature = mv.tags.get(SIGNATURE_TAG, "")
+    if not verify(SERVING_KEY, NAME, version, blob, signature):
         raise RuntimeError(f"{NAME} v{version}: signature mismatch, not loaded")
     unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
     if unreviewed:  # our list, from the repository, not the one stored in the model
@@ -334,7 +334,7 @@ try:
             f"{'v2 file swapped, reload:':<32} {refused.status_code} {refused.json()}"
         )
         show("still serving")
-        move_alias("champion", champion_v, "revert: v2 failed its HMAC check")
+        move_alias("champion", champion_v, "revert: v2 failed its signature check")
 finally:
     state.clear()
 
@@ -359,9 +359,9 @@ try:
         )
         print(f"    params {run.data.params}")
         print(f"    val_auc {run.data.metrics['val_auc']:.4f}; {mv.description}")
-        signed = len(mv.tags.get("hmac_sha256", "")) == 64
+        signed = len(mv.tags.get(SIGNATURE_TAG, "")) == 128  # 64 bytes as hex
         signed_all.append(signed)
-        print(f"    registered at {when} UTC; HMAC tag present: {signed}")
+        print(f"    registered at {when} UTC; signature tag present: {signed}")
     model = client.get_registered_model(NAME)
     aliases = {alias: str(v) for alias, v in sorted(model.aliases.items())}
     print("aliases now:", aliases)

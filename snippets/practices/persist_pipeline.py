@@ -1,21 +1,18 @@
 """Persist a fitted scikit-learn Pipeline like a build artifact, then load it defensively.
 
 Backend analogy: the .joblib file is the binary you push to an artifact repository, the
-JSON sidecar is its build metadata (name, version, commit, the versions of Python and of the
-libraries the pickle depends on, checksum), and the .hmac file is a keyed hash of that
-metadata, playing the part of SHA256SUMS.gpg next to SHA256SUMS on Ubuntu's release servers:
-the checksum catches corruption, the keyed hash catches changes by anyone without the key.
-HMAC is symmetric: every loader that can verify a tag can also make one. In production, sign
-with an asymmetric key (Sigstore/cosign, Ed25519) so that loaders hold only a public key.
+JSON sidecar is its build metadata (name, version, commit, the versions of Python and of
+the libraries the pickle depends on, checksum), and the .sig file is an Ed25519 signature
+of that metadata, playing the part of SHA256SUMS.gpg next to SHA256SUMS on Ubuntu's
+release servers: the checksum catches corruption, the signature catches changes by
+anyone without CI's private key. Loaders hold only the public key, which cannot sign.
 """
 
 import hashlib
-import hmac
 import importlib.metadata
 import io
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -24,6 +21,10 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
@@ -31,6 +32,14 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from snippets.practices.release_signing import (
+    new_key_pair,
+    sign,
+    signing_key,
+    verify,
+    verify_key,
+)
 
 # --8<-- [start:setup]
 # Setup: a small generated loan-approval dataset and a fitted Pipeline (not the point here).
@@ -91,9 +100,10 @@ workdir = tempfile.TemporaryDirectory()
 # Stands in for an artifact store; only relative names are printed.
 registry = Path(workdir.name) / "registry"
 registry.mkdir()
-# Stands in for the secrets store: CI (which signs) and the serving process (which
-# verifies) get the key in their environment. It is never written to the artifact store.
-os.environ["MODEL_SIGNING_KEY"] = secrets.token_hex(32)
+# Stands in for the two places the keys live: CI gets the private key from the secrets
+# store; the serving process gets the public key from its deployment configuration. One
+# process plays both parts here. Neither key is ever written to the artifact store.
+os.environ["MODEL_SIGNING_KEY"], os.environ["MODEL_VERIFY_KEY"] = new_key_pair()
 # --8<-- [end:setup]
 
 
@@ -119,20 +129,6 @@ def runtime_versions() -> dict[str, str]:
     return {dist: importlib.metadata.version(dist) for dist in PICKLE_DEPENDENCIES}
 
 
-def signing_key() -> bytes:
-    hex_key = os.environ.get("MODEL_SIGNING_KEY", "")
-    if len(hex_key) < 64:
-        raise RuntimeError(
-            "MODEL_SIGNING_KEY must hold at least 32 random bytes as hex, injected from "
-            "the secrets store; refusing to sign or load models without it"
-        )
-    return bytes.fromhex(hex_key)
-
-
-def hmac_tag(manifest: bytes, key: bytes) -> str:
-    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
-
-
 def save_artifact(
     model, directory: Path, name: str, version: str, *, X, y, metrics, git_sha
 ):
@@ -155,11 +151,11 @@ def save_artifact(
     }
     sidecar = directory / f"{name}-{version}.json"
     sidecar.write_text(json.dumps(metadata, indent=2) + "\n")
-    # Sign the manifest. The tag may sit next to it: without the key nobody can make a
-    # valid one. The manifest holds the name, the version and the artifact's SHA-256, so
-    # the tag vouches for "this file is loan-approval 1.4.0", not just "CI built this".
-    tag_file = directory / f"{sidecar.name}.hmac"
-    tag_file.write_text(hmac_tag(sidecar.read_bytes(), signing_key()) + "\n")
+    # Sign the manifest, which holds the artifact's SHA-256, so one signature covers both
+    # files; the name and version are signed with it (release_signing.py). The signature
+    # may sit next to them: only the private key, which stays in CI, can make a valid one.
+    signature = sign(signing_key(), name, version, sidecar.read_bytes())
+    (directory / f"{sidecar.name}.sig").write_text(signature + "\n")
     return sidecar
 
 
@@ -185,7 +181,7 @@ class ArtifactError(RuntimeError):
     """Refuse to serve an artifact we cannot vouch for (fail the deploy, not the request)."""
 
 
-def load_artifact(directory: Path, name: str, version: str, key: bytes):
+def load_artifact(directory: Path, name: str, version: str, key: Ed25519PublicKey):
     """Load the release the deployment asked for, or refuse.
 
     The name and version come from the deployment's configuration (a registry alias, a
@@ -195,25 +191,24 @@ def load_artifact(directory: Path, name: str, version: str, key: bytes):
     # wrote the file, so a check after loading would come too late.
     sidecar = directory / f"{name}-{version}.json"
     manifest = sidecar.read_bytes()
-    tag_file = sidecar.with_name(f"{sidecar.name}.hmac")
-    tag = tag_file.read_bytes().strip() if tag_file.exists() else b""
-    # 1. Who wrote it: only a holder of the key can make a tag that matches. That is CI,
-    #    but also every loader (HMAC is symmetric). compare_digest takes the same time
-    #    wherever the strings differ.
-    if not hmac.compare_digest(hmac_tag(manifest, key).encode(), tag):
+    sig_file = sidecar.with_name(f"{sidecar.name}.sig")
+    signature = sig_file.read_text() if sig_file.exists() else ""
+    # 1. Who wrote it, for which release: only CI's private key makes a signature that the
+    #    public key accepts, and it is checked as the name and version asked for, so a
+    #    genuine older release copied over this one's files (say, one rolled back for a
+    #    defect) does not verify either.
+    if not verify(key, name, version, manifest, signature):
         raise ArtifactError(
-            f"HMAC tag of {sidecar.name} does not match the deployment key: "
-            "tampered or foreign, refusing to unpickle"
+            f"signature of {sidecar.name} does not verify as {name} {version}: "
+            "tampered, foreign or another release, refusing to unpickle"
         )
     metadata = json.loads(manifest)
-    # 2. Which release: an older genuine manifest copied over this one's names (say, of a
-    #    release rolled back for a defect) has a valid tag too. The signed name and
-    #    version must be the ones asked for.
-    signed_as = f"{metadata['name']} {metadata['version']}"
-    if signed_as != f"{name} {version}":
+    # 2. The manifest must describe the release it was signed as (a mismatch is CI's own
+    #    bug, and still no reason to load).
+    described = f"{metadata['name']} {metadata['version']}"
+    if described != f"{name} {version}":
         raise ArtifactError(
-            f"{sidecar.name} is signed as {signed_as}, not {name} {version}: "
-            "replayed or misfiled, refusing to unpickle"
+            f"{sidecar.name} was signed as {name} {version} but describes {described}"
         )
     # 3. Runtime check. A pickle is only supported on the library versions that wrote it;
     #    a mismatch can load "fine" and predict differently.
@@ -242,7 +237,7 @@ def load_artifact(directory: Path, name: str, version: str, key: bytes):
     return model, metadata
 
 
-loaded, meta = load_artifact(registry, "loan-approval", "1.4.0", signing_key())
+loaded, meta = load_artifact(registry, "loan-approval", "1.4.0", verify_key())
 same = np.array_equal(loaded.predict_proba(X_test), pipeline.predict_proba(X_test))
 print(
     f"loaded {meta['name']} {meta['version']}: identical predictions on {len(X_test)} rows"
@@ -254,11 +249,11 @@ old_libraries = dict(meta["library_versions"], **{"scikit-learn": "1.2.2"})
 stale.write_text(
     json.dumps(dict(meta, version="1.3.0", library_versions=old_libraries))
 )
-(registry / f"{stale.name}.hmac").write_text(
-    hmac_tag(stale.read_bytes(), signing_key())
+(registry / f"{stale.name}.sig").write_text(
+    sign(signing_key(), "loan-approval", "1.3.0", stale.read_bytes())
 )
 try:
-    load_artifact(registry, "loan-approval", "1.3.0", signing_key())
+    load_artifact(registry, "loan-approval", "1.3.0", verify_key())
     raise AssertionError("an artifact built with another scikit-learn was loaded")
 except ArtifactError as err:
     version_refusal = err
@@ -281,7 +276,7 @@ def sidecar_checksum_ok(sidecar: Path) -> bool:
 def refusal(directory: Path) -> ArtifactError:
     # The deployment asks for loan-approval 1.4.0, whatever the store now holds.
     try:
-        load_artifact(directory, "loan-approval", "1.4.0", signing_key())
+        load_artifact(directory, "loan-approval", "1.4.0", verify_key())
     except ArtifactError as err:
         return err
     raise AssertionError(f"{directory.name}: a bad artifact was loaded")
@@ -317,9 +312,16 @@ forged = dict(
     meta, artifact_sha256=sha256_file(tampered / "loan-approval-1.4.0.joblib")
 )
 (tampered / "loan-approval-1.4.0.json").write_text(json.dumps(forged, indent=2) + "\n")
-# They cannot compute a tag with the real key, so they use one of their own.
-(tampered / "loan-approval-1.4.0.json.hmac").write_text(
-    hmac_tag((tampered / "loan-approval-1.4.0.json").read_bytes(), b"attacker's key")
+# They hold everything a serving host holds, the public key included, and still cannot
+# sign with CI's private key, so they sign with a key pair of their own.
+attackers_key = Ed25519PrivateKey.generate()
+(tampered / "loan-approval-1.4.0.json.sig").write_text(
+    sign(
+        attackers_key,
+        "loan-approval",
+        "1.4.0",
+        (tampered / "loan-approval-1.4.0.json").read_bytes(),
+    )
 )
 tampering_ok = sidecar_checksum_ok(tampered / "loan-approval-1.4.0.json")
 tampering = refusal(tampered)
@@ -333,7 +335,8 @@ joblib.load(tampered / "loan-approval-1.4.0.joblib")
 print(f"unchecked joblib.load of that file: attacker's code ran: {marker.exists()}")
 
 # (c) Replay: release 1.3.0 was rolled back for a defect, but its files are genuine and
-# signed. Someone with write access copies them over 1.4.0's names: every tag still matches.
+# signed. Someone with write access copies them over 1.4.0's names: the checksum still
+# matches, and the signature is CI's own, made for 1.3.0.
 replayed = copy_of_registry("replayed")
 defective = clone(pipeline).set_params(model__C=0.001).fit(X_train, y_train)
 save_artifact(
@@ -346,7 +349,7 @@ save_artifact(
     metrics={},
     git_sha="0123abc",
 )
-for suffix in (".json", ".json.hmac"):
+for suffix in (".json", ".json.sig"):
     shutil.copyfile(
         replayed / f"loan-approval-1.3.0{suffix}",
         replayed / f"loan-approval-1.4.0{suffix}",
@@ -361,11 +364,19 @@ assert not corruption_ok and "checksum mismatch" in str(corruption)
 assert tampering_ok, (
     "the sidecar checksum should be fooled when both files are rewritten"
 )
-assert isinstance(tampering, ArtifactError) and "HMAC tag" in str(tampering)
+assert "signature of loan-approval-1.4.0.json does not verify" in str(tampering)
 assert not ran_before_load, "the loader must refuse before unpickling"
-# The replayed pair is genuine (checksum and tag match); only the signed version differs.
+# The replayed pair is genuine: its checksum matches and its signature verifies as 1.3.0;
+# checked as the release the deployment asked for, 1.4.0, it does not.
 assert replay_ok
-assert "signed as loan-approval 1.3.0, not loan-approval 1.4.0" in str(replay)
+assert verify(
+    verify_key(),
+    "loan-approval",
+    "1.3.0",
+    (replayed / "loan-approval-1.4.0.json").read_bytes(),
+    (replayed / "loan-approval-1.4.0.json.sig").read_text(),
+)
+assert "does not verify as loan-approval 1.4.0" in str(replay)
 assert marker.exists(), "joblib.load of the forged file should have run its payload"
 workdir.cleanup()
 # --8<-- [end:corruption-vs-tampering]

@@ -1,13 +1,8 @@
 # /// snippet
 # timeout = 30
 # ///
-"""Unpickling runs code; skops loads only reviewed types; an HMAC proves a key holder signed."""
+"""Unpickling runs code; skops loads only reviewed types; a signature proves CI built it."""
 
-import hashlib
-import hmac
-import os
-import re
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,11 +11,14 @@ import joblib
 import numpy as np
 import pandas as pd
 import skops.io as sio
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from snippets.practices.release_signing import sign, verify
 
 workdir = tempfile.TemporaryDirectory()
 store = Path(workdir.name)  # stands in for the artefact bucket
@@ -102,31 +100,11 @@ assert unknown == REVIEWED_TYPES and same
 
 
 # --8<-- [start:signed-and-audited]
-# The key lives in the secrets store: CI (which signs) and the serving process (which
-# verifies) receive it in their environment. It is never written next to the artefact.
-# HMAC is symmetric: whoever can verify can also sign, so a compromised server could sign
-# a file of its own. In production, sign with an asymmetric key (Sigstore/cosign, Ed25519)
-# and give the servers only the public key.
-os.environ["MODEL_SIGNING_KEY"] = secrets.token_hex(32)
-RELEASE = re.compile(r"[a-z0-9-]+/[0-9]+\.[0-9]+\.[0-9]+")  # e.g. loan-approval/1.4.0
-
-
-def signing_key() -> bytes:
-    hex_key = os.environ.get("MODEL_SIGNING_KEY", "")
-    if len(hex_key) < 64:
-        raise RuntimeError("MODEL_SIGNING_KEY must hold 32 random bytes as hex")
-    return bytes.fromhex(hex_key)
-
-
-def tag_for(name: str, version: str, blob: bytes) -> str:
-    # The model's name and version are signed with the bytes, so a tag says "this is
-    # loan-approval 1.4.0", not "CI built this once": an older release copied over a
-    # newer one's files does not verify.
-    release = f"{name}/{version}"
-    if not RELEASE.fullmatch(release):
-        raise ValueError(f"not a release name: {release!r}")
-    signed = release.encode() + b"\n" + blob
-    return hmac.new(signing_key(), signed, hashlib.sha256).hexdigest()
+# CI signs with the private key, which stays in its secrets store; the servers verify with
+# the public key, from their configuration, and cannot sign (release_signing.py reads both
+# from the environment). One process plays both parts here.
+CI_KEY = Ed25519PrivateKey.generate()
+SERVER_KEY = CI_KEY.public_key()
 
 
 def model_file(name: str, version: str) -> Path:
@@ -136,8 +114,9 @@ def model_file(name: str, version: str) -> Path:
 def publish(model, name: str, version: str) -> None:  # CI, after the evaluation gate
     path = model_file(name, version)
     sio.dump(model, path)
-    tag = tag_for(name, version, path.read_bytes())
-    path.with_name(path.name + ".hmac").write_text(tag + "\n")
+    # Name and version are signed with the bytes: "this is loan-approval 1.4.0".
+    signature = sign(CI_KEY, name, version, path.read_bytes())
+    path.with_name(path.name + ".sig").write_text(signature + "\n")
 
 
 class ArtifactError(Exception):
@@ -151,11 +130,11 @@ def load_model(name: str, version: str, trusted: list[str]):
     """
     path = model_file(name, version)
     blob = path.read_bytes()  # read once: check and load the same bytes
-    tag_file = path.with_name(path.name + ".hmac")
-    tag = tag_file.read_text().strip() if tag_file.exists() else ""
-    if not hmac.compare_digest(tag_for(name, version, blob), tag):
+    sig_file = path.with_name(path.name + ".sig")
+    signature = sig_file.read_text() if sig_file.exists() else ""
+    if not verify(SERVER_KEY, name, version, blob, signature):
         raise ArtifactError(
-            f"{name} {version}: HMAC does not match, not signed as this release"
+            f"{name} {version}: signature does not verify as this release"
         )
     unreviewed = sorted(set(sio.get_untrusted_types(data=blob)) - set(trusted))
     if unreviewed:
@@ -180,7 +159,7 @@ assert np.array_equal(served.predict_proba(X), model.predict_proba(X))
 # trusts by default, so skops alone loads it without a word.
 current = model_file("loan-approval", "1.4.0")
 swapped = loan_pipeline(LogisticRegression(class_weight={0: 1, 1: 5}))
-sio.dump(swapped, current)  # same name, old .hmac left in place
+sio.dump(swapped, current)  # same name, old .sig left in place
 swapped_untrusted = sio.get_untrusted_types(file=current)
 print("types to review in the swapped file:", swapped_untrusted)
 rate = sio.load(current).predict(X).mean()
@@ -201,15 +180,18 @@ def refusal_of(name: str, version: str) -> str:
 refusal = refusal_of("loan-approval", "1.4.0")
 print("load_model:", refusal or "loaded")
 
-# Or they put back the genuine, signed 1.3.0 under 1.4.0's names: a replay. File and tag
-# are CI's own and match each other as 1.3.0, and skops finds nothing to review.
+# Or they put back the genuine, signed 1.3.0 under 1.4.0's names: a replay. File and
+# signature are CI's own and match each other as 1.3.0, and skops finds nothing to review.
 older = model_file("loan-approval", "1.3.0")
 shutil.copyfile(older, current)
-shutil.copyfile(f"{older}.hmac", f"{current}.hmac")
+shutil.copyfile(f"{older}.sig", f"{current}.sig")
 replay_untrusted = sio.get_untrusted_types(file=current)
-replay_genuine = hmac.compare_digest(
-    tag_for("loan-approval", "1.3.0", current.read_bytes()),
-    Path(f"{current}.hmac").read_text().strip(),
+replay_genuine = verify(
+    SERVER_KEY,
+    "loan-approval",
+    "1.3.0",
+    current.read_bytes(),
+    Path(f"{current}.sig").read_text(),
 )
 replay_refusal = refusal_of("loan-approval", "1.4.0")
 print("1.3.0 copied over 1.4.0, load_model:", replay_refusal or "loaded")
@@ -217,8 +199,8 @@ print("1.3.0 copied over 1.4.0, load_model:", replay_refusal or "loaded")
 # What the page says of this output, checked on every build:
 assert swapped_untrusted == []
 assert rate > 1.5 * model.predict(X).mean()  # "far more loans" approved
-assert "HMAC does not match" in refusal  # only the keyed hash caught the swap
+assert "signature does not verify" in refusal  # only the signature caught the swap
 assert replay_genuine and replay_untrusted == []  # a valid 1.3.0 pair, no odd types
-assert "HMAC does not match" in replay_refusal  # the signed version caught the replay
+assert "signature does not verify" in replay_refusal  # signed as 1.3.0, not 1.4.0
 workdir.cleanup()
 # --8<-- [end:what-skops-misses]

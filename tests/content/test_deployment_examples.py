@@ -16,7 +16,6 @@ import contextlib
 import inspect
 import io
 import runpy
-import secrets
 import sys
 import threading
 import time
@@ -30,6 +29,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from conftest import ROOT
+from snippets.practices.release_signing import new_key_pair
 
 LOADER_SETTINGS = ("retry_s", "load_attempts")
 SERVE = ROOT / "snippets/practices/serve_fastapi.py"
@@ -114,9 +114,9 @@ def test_a_transient_fetch_failure_is_retried(serve):
 @pytest.fixture(scope="module")
 def batch():
     with pytest.MonkeyPatch.context() as env:
-        # The page's loader module sets a demo key on its first import only, and a worker that
-        # leaves this file and comes back sets this fixture up again: set the key every time.
-        env.setenv("MODEL_SIGNING_KEY", secrets.token_hex(32))
+        # The page's loader module sets a demo key pair on its first import only, and a worker
+        # that leaves this file and comes back sets this fixture up again: set them every time.
+        use_new_key_pair(env)
         namespace = runpy.run_path(str(BATCH), run_name="batch_scoring")
         # Functions see the module's real globals (run_path returns a copy).
         yield namespace["run_batch"].__globals__
@@ -125,13 +125,21 @@ def batch():
 @pytest.fixture
 def job(batch, tmp_path, monkeypatch):
     """A fresh root holding a signed loan-approval 1.4.0 and a 5,000-row input."""
-    monkeypatch.setenv("MODEL_SIGNING_KEY", "ab" * 32)
+    use_new_key_pair(monkeypatch)
     monkeypatch.setitem(batch, "CHUNK_ROWS", batch["CHUNK_ROWS"])  # restored afterwards
     (tmp_path / "registry").mkdir()
     publish(batch, tmp_path, batch["pipeline"])
     (tmp_path / "input").mkdir()
     batch["make_applications"](5_000, seed=3).to_csv(tmp_path / "input/a.csv", index=False)
     return tmp_path
+
+
+def use_new_key_pair(env: pytest.MonkeyPatch) -> None:
+    """CI's private key and the loaders' public key, as the secrets store and the
+    deployment configuration would provide them."""
+    private, public = new_key_pair()
+    env.setenv("MODEL_SIGNING_KEY", private)
+    env.setenv("MODEL_VERIFY_KEY", public)
 
 
 def publish(batch, root, model):

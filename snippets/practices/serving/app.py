@@ -5,11 +5,10 @@
 
 In the container: `uvicorn app:app`, with MODEL_PATH naming the release to serve (a mounted,
 signed file such as /models/loan-approval-1.5.0.skops; there is no default) and
-MODEL_SIGNING_KEY injected by the platform's secrets store, never baked in.
+MODEL_VERIFY_KEY, the public half of CI's release-signing key, set by the deployment's
+configuration. The server holds no key that can sign.
 """
 
-import hashlib
-import hmac
 import os
 import re
 import threading
@@ -20,6 +19,8 @@ from typing import Literal
 
 import pandas as pd
 import skops.io as sio
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,13 +39,30 @@ class Loaded:
     version: str
 
 
-def release_tag(version: str, blob: bytes, key_hex: str) -> str:
-    # Name and version are signed with the bytes (as in CI's signing step), so a tag
-    # vouches for "loan-approval 1.5.0": an older signed release copied over the files of
-    # the one configured does not verify. HMAC is symmetric, so this key could sign too;
-    # with an asymmetric signature (cosign, Ed25519) the server would hold only a public key.
-    signed = f"{MODEL_NAME}/{version}\n".encode() + blob
-    return hmac.new(bytes.fromhex(key_hex), signed, hashlib.sha256).hexdigest()
+# The message CI signs (snippets/practices/release_signing.py): purpose, name/version, the
+# file's bytes. The image holds only this file, so the format is repeated here; the smoke
+# test below signs with CI's code and loads with this one, so the two cannot drift apart.
+PURPOSE = b"model-release-signature-v1\n"
+
+
+def public_key(key_hex: str) -> Ed25519PublicKey:
+    try:
+        return Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
+    except ValueError:
+        raise RuntimeError(
+            "MODEL_VERIFY_KEY must hold the release-signing public key, 64 hex digits"
+        ) from None
+
+
+def signed_as(version: str, blob: bytes, signature_hex: str, key_hex: str) -> bool:
+    # Checked as the version the deployment asked for: an older signed release copied over
+    # the files of the one configured does not verify.
+    message = PURPOSE + f"{MODEL_NAME}/{version}\n".encode() + blob
+    try:
+        public_key(key_hex).verify(bytes.fromhex(signature_hex.strip()), message)
+    except (ValueError, InvalidSignature):  # not hex, or not CI's signature of it
+        return False
+    return True
 
 
 def load_verified(path: Path, key_hex: str) -> Loaded:
@@ -55,11 +73,13 @@ def load_verified(path: Path, key_hex: str) -> Loaded:
             f"{path.name}: MODEL_PATH must name {MODEL_NAME}-<version>.skops"
         )
     version = release[1]
+    public_key(key_hex)  # a misconfigured key says so, not "bad signature"
     blob = path.read_bytes()
-    tag = Path(f"{path}.hmac").read_text().strip()
-    if not hmac.compare_digest(release_tag(version, blob, key_hex), tag):
+    signature = Path(f"{path}.sig").read_text()
+    if not signed_as(version, blob, signature, key_hex):
         raise RuntimeError(
-            f"{path}: HMAC mismatch for {MODEL_NAME} {version}, refusing to load"
+            f"{path}: signature does not verify as {MODEL_NAME} {version}, "
+            "refusing to load"
         )
     unreviewed = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
     if unreviewed:
@@ -71,7 +91,7 @@ def load_model() -> None:
     try:
         # No default path: the deployment names the release it serves.
         path = Path(os.environ["MODEL_PATH"])
-        loaded = load_verified(path, os.environ["MODEL_SIGNING_KEY"])
+        loaded = load_verified(path, os.environ["MODEL_VERIFY_KEY"])
         # One assignment publishes model and version together: a request on another
         # thread sees both or neither (two writes once let /readyz see only the model).
         state["loaded"] = loaded
@@ -124,19 +144,21 @@ def predict(request: LoanRequest):
 
 
 # --8<-- [start:smoke-test]
-# What `docker run` does, in-process: a signed model in a "mounted" folder, the key in
-# the environment, then the probes the HEALTHCHECK would send.
+# What `docker run` does, in-process: a model signed by CI's code in a "mounted" folder,
+# the public key in the environment, then the probes the HEALTHCHECK would send.
 if __name__ == "__main__":
-    import secrets
     import tempfile
     import time
 
     import numpy as np
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from fastapi.testclient import TestClient
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder
+
+    from snippets.practices.release_signing import sign
 
     rng = np.random.default_rng(3)
     X = pd.DataFrame(
@@ -155,11 +177,15 @@ if __name__ == "__main__":
     model.fit(X, y)
 
     with tempfile.TemporaryDirectory() as models:
-        key = secrets.token_hex(32)
+        ci_key = Ed25519PrivateKey.generate()  # in CI: from the secrets store
+        public = ci_key.public_key().public_bytes_raw().hex()
         path = Path(models) / "loan-approval-1.5.0.skops"
         sio.dump(model, path)  # CI's signing step, as in safe_artifacts.py:
-        Path(f"{path}.hmac").write_text(release_tag("1.5.0", path.read_bytes(), key))
-        os.environ.update(MODEL_PATH=str(path), MODEL_SIGNING_KEY=key)
+        Path(f"{path}.sig").write_text(
+            sign(ci_key, MODEL_NAME, "1.5.0", path.read_bytes())
+        )
+        # The server's environment: the release to serve and the public key, nothing secret.
+        os.environ.update(MODEL_PATH=str(path), MODEL_VERIFY_KEY=public)
 
         with TestClient(app) as client:  # runs the lifespan, like the server's start
             deadline = time.monotonic() + 10
@@ -171,13 +197,16 @@ if __name__ == "__main__":
             answer = client.post("/predict", json=body)
             print("predict:", answer.status_code, answer.json())
 
-        # A replay: a genuine tag for an older release (here the same bytes, signed as
-        # 1.4.0) copied over the configured release's tag. And a path with no version.
-        Path(f"{path}.hmac").write_text(release_tag("1.4.0", path.read_bytes(), key))
+        # A replay: CI's genuine signature of an older release (here the same bytes,
+        # signed as 1.4.0) put in place of the configured release's. And a path with no
+        # version.
+        Path(f"{path}.sig").write_text(
+            sign(ci_key, MODEL_NAME, "1.4.0", path.read_bytes())
+        )
         refusals = []
         for candidate in (path, Path(models) / "model.skops"):
             try:
-                load_verified(candidate, key)
+                load_verified(candidate, public)
                 refusals.append("")
             except RuntimeError as refused:
                 refusals.append(str(refused).split(": ", 1)[1])
@@ -186,6 +215,6 @@ if __name__ == "__main__":
     # What the page says of this output, checked on every build:
     assert answer.status_code == 200
     assert answer.json()["model_version"] == "1.5.0"
-    assert refusals[0].startswith("HMAC mismatch for loan-approval 1.5.0")
+    assert refusals[0].startswith("signature does not verify as loan-approval 1.5.0")
     assert refusals[1].startswith("MODEL_PATH must name loan-approval-<version>.skops")
 # --8<-- [end:smoke-test]
