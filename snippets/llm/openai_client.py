@@ -78,6 +78,52 @@ class RetryableError(Exception):
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 
 
+class ToolCallPieces:
+    """Streamed tool calls, put back together.
+
+    A stream sends each call in pieces keyed by ``index``: the first piece carries the id
+    and the function's name, later ones more of the arguments string. Some servers send
+    every call of a parallel batch at index 0, told apart only by id (Ollama 0.20's
+    OpenAI-compatible endpoint did: ollama/ollama#15457), so a new id at a seen index
+    starts a new call. A piece with no index at all (Ollama before 0.4.7, #7881) is refused.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self._arguments: list[list[str]] = []  # joined once at the end, not per piece
+        self._current: dict[int, int] = {}  # index -> position in self.calls
+
+    def add(self, piece: Any) -> None:
+        if not isinstance(piece, dict) or not isinstance(piece.get("index"), int):
+            raise BadResponse(f"a streamed tool call without an index: {piece!r:.80}")
+        function = piece.get("function") or {}
+        at = self._current.get(piece["index"])
+        new_id = piece.get("id")
+        if at is None or (
+            new_id and self.calls[at]["id"] and new_id != self.calls[at]["id"]
+        ):
+            at = self._current[piece["index"]] = len(self.calls)
+            self.calls.append(
+                {"id": None, "type": "function", "function": {"name": ""}}
+            )
+            self._arguments.append([])
+        call = self.calls[at]
+        call["id"] = new_id or call["id"]
+        call["type"] = piece.get("type") or call["type"]
+        call["function"]["name"] += function.get("name") or ""
+        self._arguments[at].append(function.get("arguments") or "")
+
+    def assembled(self) -> tuple[dict[str, Any], ...]:
+        """The whole calls, in the order they started; each must have an id and a name."""
+        for call, parts in zip(self.calls, self._arguments, strict=True):
+            call["function"]["arguments"] = "".join(parts)
+            if not call["id"] or not call["function"]["name"]:
+                raise BadResponse(
+                    f"a streamed tool call without an id or a name: {call}"
+                )
+        return tuple(self.calls)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 4
@@ -161,7 +207,9 @@ class OpenAIChatClient:
     ) -> Completion:
         """Stream the answer, calling ``on_text`` per chunk; return the whole Completion.
 
-        Retries happen only before the first chunk of text, including a timeout after
+        Tool calls arrive in pieces and are returned whole, in ``tool_calls``, once the
+        stream has ended (a call is only usable complete). Retries happen only before the
+        first chunk of text, including a timeout after
         the headers (a server may send them before the model starts): once text has reached
         the caller, a retry would show it twice, so a stream that breaks mid-way raises
         LLMError.
@@ -255,6 +303,7 @@ class OpenAIChatClient:
         self, body: dict, remaining_s: float, on_text: Callable[[str], None]
     ) -> Completion:
         started, parts, usage, finish, model = time.monotonic(), [], None, "stop", None
+        tool_calls = ToolCallPieces()
         response = self._send(body, remaining_s)
         try:
             done = False
@@ -282,8 +331,8 @@ class OpenAIChatClient:
                         f"unreadable chunk after {len(parts)} chunks: {payload[:80]!r}"
                     ) from exc
                 for delta, finish_reason in deltas:
-                    if delta.get("tool_calls"):  # sent in pieces; not assembled here
-                        raise LLMError("streamed tool calls: use complete() instead")
+                    for piece in delta.get("tool_calls") or ():
+                        tool_calls.add(piece)
                     text = delta.get("content")
                     if text:
                         if not parts:  # what the user waited, earlier attempts included
@@ -312,6 +361,7 @@ class OpenAIChatClient:
             latency_s=time.monotonic() - started,
             model=model or body["model"],
             finish_reason=finish,
+            tool_calls=tool_calls.assembled(),
         )
 
     # -- the retry loop --------------------------------------------------------------

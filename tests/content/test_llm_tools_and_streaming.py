@@ -19,7 +19,7 @@ import pytest
 
 from scripts.quality.local_site import SilentRequestHandler, serve_handler
 from snippets.llm.local_server import Fault, serve
-from snippets.llm.openai_client import LLMError, OpenAIChatClient, RetryPolicy
+from snippets.llm.openai_client import BadResponse, LLMError, OpenAIChatClient, RetryPolicy
 
 QUESTION = [{"role": "user", "content": "Where is my order?"}]
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -53,6 +53,22 @@ LOOKUP = {
     "type": "function",
     "function": {"name": "lookup_order", "arguments": '{"order_id": "ORD-000042"}'},
 }
+
+
+ORDER_STATUS = {
+    "id": "call_2",
+    "type": "function",
+    "function": {"name": "order_status", "arguments": '{"order_id": "ORD-000042", "detail": true}'},
+}
+
+
+def call_piece(index: int, call: dict | None = None, arguments: str = "") -> dict:
+    """One streamed piece of a tool call: the first carries id and name, later ones text."""
+    piece: dict = {"index": index, "function": {"arguments": arguments}}
+    if call is not None:
+        piece |= {"id": call["id"], "type": "function"}
+        piece["function"]["name"] = call["function"]["name"]
+    return piece
 
 
 def sse(payload: dict) -> bytes:
@@ -116,6 +132,47 @@ class Handler(SilentRequestHandler):
         for text in ("It was", " delivered."):
             self.wfile.write(text_chunk(text))
         self.wfile.write(b"data: [DONE]\n\n")
+
+    def stream_pieces(self, pieces: list[dict]) -> None:
+        """Each tool-call piece in its own chunk, then the finish, the usage and [DONE]."""
+        self.start_stream()
+        for piece in pieces:
+            delta = {"tool_calls": [piece]}
+            self.wfile.write(sse({"model": "m", "choices": [{"index": 0, "delta": delta}]}))
+        self.wfile.write(
+            sse({"model": "m", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
+        )
+        self.wfile.write(
+            sse({"model": "m", "choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 9}})
+        )
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def streamed_calls(self, body: dict, n: int) -> None:
+        """Two calls, index 0 and 1, their argument strings cut mid-token and interleaved."""
+        first, second = LOOKUP["function"]["arguments"], ORDER_STATUS["function"]["arguments"]
+        self.stream_pieces(
+            [
+                call_piece(0, LOOKUP),
+                call_piece(0, arguments=first[:5]),
+                call_piece(1, ORDER_STATUS, second[:12]),
+                call_piece(0, arguments=first[5:]),
+                call_piece(1, arguments=second[12:]),
+            ]
+        )
+
+    def one_index(self, body: dict, n: int) -> None:
+        """Both calls at index 0, told apart by id only (Ollama's parallel calls)."""
+        first, second = LOOKUP["function"]["arguments"], ORDER_STATUS["function"]["arguments"]
+        self.stream_pieces(
+            [
+                call_piece(0, LOOKUP, first[:9]),
+                call_piece(0, arguments=first[9:]),
+                call_piece(0, ORDER_STATUS, second),
+            ]
+        )
+
+    def no_index(self, body: dict, n: int) -> None:
+        self.stream_pieces([{"id": "call_1", "function": {"name": "lookup_order", "arguments": "{}"}}])
 
     def broken(self, body: dict, n: int) -> None:
         """One chunk of text, then the connection drops without [DONE]."""
@@ -200,3 +257,26 @@ def test_a_stream_without_its_usage_chunk_has_unknown_token_counts():
         llm.close()
     assert reply.text.startswith("Stand-in answer")
     assert (reply.prompt_tokens, reply.completion_tokens) == (None, None)  # not 0
+
+
+@pytest.mark.parametrize("kind", ["streamed-calls", "one-index"])
+def test_streamed_tool_calls_arrive_in_pieces_and_are_returned_whole(base, kind):
+    llm = client(f"{base}/{kind}/v1")
+    shown: list[str] = []
+    reply = llm.stream(QUESTION, on_text=shown.append)
+    llm.close()
+    assert reply.tool_calls == (LOOKUP, ORDER_STATUS)
+    assert [json.loads(call["function"]["arguments"])["order_id"] for call in reply.tool_calls] == [
+        "ORD-000042",
+        "ORD-000042",
+    ]
+    assert (reply.text, shown, reply.finish_reason) == ("", [], "tool_calls")
+    assert (reply.prompt_tokens, reply.completion_tokens) == (5, 9)
+
+
+def test_a_streamed_tool_call_without_an_index_is_a_bad_response(base):
+    llm = client(f"{base}/no-index/v1")
+    with pytest.raises(BadResponse, match="a streamed tool call without an index"):
+        llm.stream(QUESTION, on_text=lambda _: None)
+    llm.close()
+    assert [a.outcome for a in llm.attempts] == ["bad response"]  # not retried
