@@ -61,7 +61,12 @@ mlflow.create_experiment(
 )
 mlflow.set_experiment("loan-default-retraining")
 client = MlflowClient()
-MODEL = "loan-default"
+MODEL = (
+    "loan-default"  # what serves; only the deploy pipeline's promotion step edits it
+)
+# What the retraining job registers into. MLflow grants rights per registered model, not per
+# alias, so two models let the job's token edit its proposals and only read MODEL.
+CANDIDATES = "loan-default-candidates"
 FEATURES = ["loan_amount", "income", "debt_to_income", "credit_score", "years_employed"]
 
 
@@ -255,7 +260,7 @@ def gate(context: dg.OpExecutionContext, evaluated: dict):
 def register(context: dg.OpExecutionContext, evaluated: dict) -> str:
     day, fingerprint = context.partition_key, evaluated["fingerprint"]
     same = client.search_model_versions(
-        f"name = '{MODEL}' and tags.fingerprint = '{fingerprint}'"
+        f"name = '{CANDIDATES}' and tags.fingerprint = '{fingerprint}'"
     )
     if same:  # this exact model is registered already: do not add a copy
         version = same[0].version
@@ -269,11 +274,14 @@ def register(context: dg.OpExecutionContext, evaluated: dict) -> str:
                 pip_requirements=[f"scikit-learn=={sklearn.__version__}", "skops"],
             )
         version = mlflow.register_model(
-            info.model_uri, MODEL, tags={"data_date": day, "fingerprint": fingerprint}
+            info.model_uri,
+            CANDIDATES,
+            tags={"data_date": day, "fingerprint": fingerprint},
         ).version
-    # The pipeline proposes; it never serves. `champion` moves only in the staged
-    # rollout, after the canary, run by the deploy pipeline with its own credentials.
-    client.set_registered_model_alias(MODEL, "candidate", version)
+    # The pipeline proposes; it never serves. It registers into CANDIDATES only; the
+    # served model changes in the staged rollout, after the canary, run by the deploy
+    # pipeline with the only credentials that can edit MODEL.
+    client.set_registered_model_alias(CANDIDATES, "candidate", version)
     return str(version)
 
 
@@ -328,18 +336,21 @@ client.set_registered_model_alias(MODEL, "champion", mv.version)
 
 
 def registry() -> str:
-    versions = client.search_model_versions(f"name = '{MODEL}'")
-    aliases = client.get_registered_model(MODEL).aliases  # {alias: version}
-    moved = ", ".join(
-        f"{a} -> v{aliases[a]}" for a in ("champion", "candidate") if a in aliases
-    )
-    return f"{len(versions)} version(s), {moved}"
+    """Each registered model: its versions and where its alias points."""
+    described = []
+    for name, alias in ((MODEL, "champion"), (CANDIDATES, "candidate")):
+        versions = client.search_model_versions(f"name = '{name}'")
+        aliases = client.get_registered_model(name).aliases if versions else {}
+        moved = f", {alias} -> v{aliases[alias]}" if alias in aliases else ""
+        described.append(f"{name}: {len(versions)} version(s){moved}")
+    return "; ".join(described)
 
 
 print("registry before:", registry())
 
 # What the page says of this output, checked on every build:
-assert registry() == "1 version(s), champion -> v1"
+SERVING_ONLY = "loan-default: 1 version(s), champion -> v1"
+assert registry() == f"{SERVING_ONLY}; loan-default-candidates: 0 version(s)"
 # --8<-- [end:champion]
 
 
@@ -387,23 +398,32 @@ print(f"registry after: {registry()}")
 assert request.partition_key == "2026-08-26"  # outcomes final yesterday: 90 days on
 assert result.success and attempts(result, "extract") == 3  # two drops, two retries
 assert gate_decision(result).startswith("PROMOTE")
-assert registry() == "2 version(s), champion -> v1, candidate -> v2"  # v1 still serves
+PROPOSED = f"{SERVING_ONLY}; loan-default-candidates: 1 version(s), candidate -> v1"
+assert registry() == PROPOSED  # v1 still serves
 # --8<-- [end:scheduled-run]
 
 
 # --8<-- [start:rollout]
 def roll_out(canary_verdict: str) -> str:
     """The last step of the staged rollout, in the deploy pipeline, not the retraining
-    job: `champion` moves to the candidate only if the canary's interval said promote."""
-    candidate = client.get_model_version_by_alias(MODEL, "candidate").version
+    job: only if the canary's interval said promote, the candidate is copied into the
+    served model (copy_model_version keeps its tags, MLflow 3.18) and `champion` moves."""
+    candidate = client.get_model_version_by_alias(CANDIDATES, "candidate")
     if canary_verdict != "promote":
         return f"canary said {canary_verdict}: champion stays"
-    client.set_registered_model_alias(MODEL, "champion", candidate)
-    client.delete_registered_model_alias(MODEL, "candidate")
-    return f"canary said promote: champion -> v{candidate}"
+    served = client.copy_model_version(
+        f"models:/{CANDIDATES}/{candidate.version}", MODEL
+    )
+    client.set_registered_model_alias(MODEL, "champion", served.version)
+    client.delete_registered_model_alias(CANDIDATES, "candidate")
+    return (
+        f"canary said promote: {CANDIDATES} v{candidate.version} copied to "
+        f"{MODEL} v{served.version}, champion -> v{served.version}"
+    )
 
 
-# The canary (see the deployment page) compared v2 with v1 on live traffic, on intervals.
+# The canary (see the deployment page) compared the candidate with champion v1 on live
+# traffic, on intervals.
 print(roll_out("tie"))
 after_tie = registry()
 print(f"registry: {after_tie}")
@@ -411,10 +431,11 @@ print(roll_out("promote"))
 print(f"registry: {registry()}")
 
 # What the page says of this output, checked on every build:
-assert (
-    after_tie == "2 version(s), champion -> v1, candidate -> v2"
-)  # a tie moves nothing
-assert registry() == "2 version(s), champion -> v2"
+assert after_tie == PROPOSED  # a tie moves nothing
+RELEASED = (
+    "loan-default: 2 version(s), champion -> v2; loan-default-candidates: 1 version(s)"
+)
+assert registry() == RELEASED
 # --8<-- [end:rollout]
 
 
@@ -444,7 +465,7 @@ serving = client.get_model_version_by_alias(MODEL, "champion")
 assert again.output_for_node("train")["fingerprint"] == serving.tags["fingerprint"]
 assert "difference +0.0000" in gate_record(again)["difference"]  # compared with itself
 assert gate_decision(again).startswith("KEEP")
-assert registry() == "2 version(s), champion -> v2"  # nothing new registered
+assert registry() == RELEASED  # nothing new registered
 # --8<-- [end:rerun]
 
 
@@ -484,7 +505,7 @@ assert not broken.success and failure.step_key == "validate"
 assert message.startswith("date=2026-08-28/loans.csv")  # the file,
 assert "debt_to_income: in_range(0, 1)" in message  # the column and the rule
 assert started == ["extract", "validate"]  # train, evaluate, gate, register: never
-assert registry() == "2 version(s), champion -> v2"
+assert registry() == RELEASED
 # --8<-- [end:bad-data]
 
 
@@ -507,5 +528,5 @@ assert not early.success and refusal.step_key == "extract"
 assert attempts(early, "extract") == 1  # not retried: only waiting fixes it
 assert reason.startswith(f"date={recent}: outcomes are final on 2027-02-15")
 assert so_far < final / 5  # most of the defaults to come are not known yet
-assert registry() == "2 version(s), champion -> v2"
+assert registry() == RELEASED
 # --8<-- [end:too-early]

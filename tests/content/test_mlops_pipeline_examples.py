@@ -5,9 +5,10 @@ Regression cases for review findings:
   null *rate* is not applied to a single request (the batch still enforces it);
 - the CI gate runs the base branch's gate and holdout, not the pull request's copies.
 
-That the retraining pipeline's register step sets `candidate` and never moves `champion`
-is asserted by the snippet itself, after its scheduled run (the registry must read
-"champion -> v1, candidate -> v2"): importing it here would run the whole pipeline again.
+That the retraining pipeline's register step proposes into `loan-default-candidates` and
+never touches the served `loan-default` is asserted by the snippet itself, after its
+scheduled run (its `PROPOSED` registry state): importing it here would run the whole
+pipeline again.
 """
 
 from __future__ import annotations
