@@ -81,8 +81,10 @@ RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 class ToolCallPieces:
     """Streamed tool calls, put back together.
 
-    A stream sends each call in pieces keyed by ``index``: the first piece carries the id
-    and the function's name, later ones more of the arguments string. Some servers send
+    A stream sends each call in pieces keyed by ``index``, the one field a piece must have
+    (openai-python's ``ChoiceDeltaToolCall``; id, type and function are optional): the
+    first piece carries the id and the function's name, later ones more of the arguments
+    string, which is JSON only once it is whole. Some servers send
     every call of a parallel batch at index 0, told apart only by id (Ollama 0.20's
     OpenAI-compatible endpoint did: ollama/ollama#15457), so a new id at a seen index
     starts a new call. A piece with no index at all (Ollama before 0.4.7, #7881) is refused.
@@ -209,10 +211,9 @@ class OpenAIChatClient:
 
         Tool calls arrive in pieces and are returned whole, in ``tool_calls``, once the
         stream has ended (a call is only usable complete). Retries happen only before the
-        first chunk of text, including a timeout after
-        the headers (a server may send them before the model starts): once text has reached
-        the caller, a retry would show it twice, so a stream that breaks mid-way raises
-        LLMError.
+        first chunk of text, including a timeout after the headers (a server may send them
+        before the model starts): once text has reached the caller, a retry would show it
+        twice, so a stream that breaks mid-way raises LLMError.
         """
         self.time_to_first_chunk_s, self._call_started = None, time.monotonic()
         deadline_s = options.pop("deadline_s", self.deadline_s)

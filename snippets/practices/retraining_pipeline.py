@@ -61,9 +61,8 @@ mlflow.create_experiment(
 )
 mlflow.set_experiment("loan-default-retraining")
 client = MlflowClient()
-MODEL = (
-    "loan-default"  # what serves; only the deploy pipeline's promotion step edits it
-)
+# What serves; only the deploy pipeline's promotion step edits it.
+MODEL = "loan-default"
 # What the retraining job registers into. MLflow grants rights per registered model, not per
 # alias, so two models let the job's token edit its proposals and only read MODEL.
 CANDIDATES = "loan-default-candidates"
